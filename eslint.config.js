@@ -1,0 +1,30 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import globals from 'globals'
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'lib/**', 'node_modules/**', '.tools/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+    }
+  },
+  {
+    // Module boundary: the client, http layer, revoke engine and simulator serve the CLI and
+    // other programs too, so they must never pull in the GitHub Actions toolkit.
+    files: [
+      'src/http/**',
+      'src/client/**',
+      'src/revoke/**',
+      'src/simulator/**',
+      'src/cli/**',
+      'src/index.ts'
+    ],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@actions/*'] }]
+    }
+  }
+)
