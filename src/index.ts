@@ -4,3 +4,4 @@
  * (`fastly-token-action/simulator`) so that programs which only call the API never load it.
  */
 export * from './types.js'
+export * from './client/index.js'

@@ -1,0 +1,40 @@
+/** Builds clients for the scripted-server tests: no real waits, fixed jitter, no inherited env. */
+import { readFileSync } from 'node:fs'
+import { FastlyTokensClient, type FastlyTokensClientOptions } from '../../src/client/index.js'
+
+export const API_TOKEN = 'apiTokenSecret_0123456789abcdefXY'
+
+export const PACKAGE_JSON_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version
+
+/** Records every wait the client asks for instead of waiting. */
+export function recordingSleep(): { sleep: (ms: number) => Promise<void>; waits: number[] } {
+  const waits: number[] = []
+  return {
+    waits,
+    sleep: async (ms: number) => {
+      waits.push(ms)
+    }
+  }
+}
+
+export function testClient(url: string, options: FastlyTokensClientOptions = {}): FastlyTokensClient {
+  return new FastlyTokensClient({
+    baseUrl: url,
+    apiToken: API_TOKEN,
+    env: {},
+    ...options,
+    retry: { sleep: async () => {}, random: () => 0.5, ...options.retry }
+  })
+}
+
+/** The settled rejection of a promise, for asserting on error fields. */
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected the call to fail, but it succeeded')
+}

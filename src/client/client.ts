@@ -1,0 +1,218 @@
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
+import type { CreatedToken, RateLimitState, Token } from '../types.js'
+import { BULK_CONTENT_TYPE } from '../types.js'
+import { resolveEndpoint } from '../http/endpoint.js'
+import { resolveRetryPolicy } from '../http/retry-policy.js'
+import { ApiTransport, type ApiAnswer, type ApiRequest, type CallOptions } from '../http/transport.js'
+import { buildUserAgent } from '../http/user-agent.js'
+import { encodeBulkRevokeBody } from './bulk-revoke-body.js'
+import { buildCreateTokenRequest, type CreateTokenInput } from './create-token-form.js'
+import { DEFAULT_TIMEOUT_MS, type FastlyTokensClientOptions } from './options.js'
+import { encodePathId } from './path-id.js'
+import { readCreatedToken, readToken, readTokenList } from './responses.js'
+import { isTwoFactorChallenge, TwoFactorRequiredError } from './two-factor.js'
+
+const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
+
+type RequestSpec = Omit<ApiRequest, 'secrets' | 'onRateLimit'>
+
+function checkApiToken(value: unknown, source: string): string | undefined {
+  if (value === undefined || value === '') return undefined
+  if (typeof value !== 'string' || /[\s\p{Cc}]/u.test(value)) {
+    throw new TypeError(`${source} must be a single API token without spaces or line breaks`)
+  }
+  return value
+}
+
+/** The proxy settings the default dispatcher uses, taken from `env` (lower case wins, as in curl
+ *  and undici), so a caller's `env` decides alone and tests never inherit the machine's proxy. */
+function proxyAgentFor(env: Record<string, string | undefined>): Dispatcher {
+  return new EnvHttpProxyAgent({
+    httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+    httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+    noProxy: env.no_proxy ?? env.NO_PROXY ?? ''
+  })
+}
+
+/**
+ * A typed client for the eight Fastly Tokens API endpoints. Method names follow the official
+ * fastly-js client; answers keep the API's field names. Every method accepts `{ signal, deadline }`.
+ */
+export class FastlyTokensClient {
+  readonly #options: FastlyTokensClientOptions
+  readonly #apiToken: string | undefined
+  readonly #transport: ApiTransport
+  readonly #ownsDispatcher: boolean
+  #rateLimit: RateLimitState | undefined
+  #closed = false
+
+  constructor(options: FastlyTokensClientOptions = {}) {
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('FastlyTokensClient options must be an object')
+    const env = options.env ?? process.env
+    const endpoint = resolveEndpoint(options.baseUrl, env)
+    this.#apiToken =
+      options.apiToken !== undefined && options.apiToken !== ''
+        ? checkApiToken(options.apiToken, 'apiToken')
+        : checkApiToken(env.FASTLY_API_TOKEN, 'FASTLY_API_TOKEN')
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new TypeError(
+        `timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}`
+      )
+    }
+    const retry = resolveRetryPolicy(options.retry)
+    const userAgent = buildUserAgent(options.userAgent)
+    this.#ownsDispatcher = options.dispatcher === undefined
+    const dispatcher = options.dispatcher ?? proxyAgentFor(env)
+    this.#options = { ...options, dispatcher }
+    this.#transport = new ApiTransport({ endpoint, dispatcher, userAgent, timeoutMs, retry })
+  }
+
+  /** The write budget from the last non-GET answer (`Fastly-RateLimit-Remaining`/`-Reset`).
+   *  GET answers do not carry it: reads are not rate limited. */
+  get rateLimit(): RateLimitState | undefined {
+    return this.#rateLimit
+  }
+
+  /** The same endpoint, dispatcher (connections) and policies, authenticated with another token.
+   *  The new client's `close()` leaves the shared dispatcher open; close this one when done. */
+  withToken(apiToken: string): FastlyTokensClient {
+    const token = checkApiToken(apiToken, 'withToken(apiToken)')
+    if (token === undefined) throw new TypeError('withToken(apiToken) needs a non-empty API token')
+    return new FastlyTokensClient({ ...this.#options, apiToken: token })
+  }
+
+  /** Closes the connections of the dispatcher this client created (not one that was passed in). */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    if (this.#ownsDispatcher) await this.#options.dispatcher?.close()
+  }
+
+  /**
+   * POST /tokens. With `username`, the form carries username and password and no API token is
+   * sent (the documented flow). Without it, the client's API token is used the way go-fastly does:
+   * POST /sudo with the password, then POST /tokens with `Fastly-Key`. A two-factor challenge
+   * becomes TwoFactorRequiredError. Never repeated once a request may have reached the server:
+   * a second POST would mint a second token.
+   */
+  async createToken(input: CreateTokenInput, opts?: CallOptions): Promise<CreatedToken> {
+    const request = buildCreateTokenRequest(input)
+    const secrets = [input.password, request.otp]
+    const otpHeader: Record<string, string> = request.otp === undefined ? {} : { 'Fastly-OTP': request.otp }
+    const useSudo = input.username === undefined
+    if (useSudo && this.#apiToken === undefined) {
+      throw new TypeError(
+        'createToken needs either username (with password) or an API token for the sudo flow ' +
+          '(the apiToken option or FASTLY_API_TOKEN)'
+      )
+    }
+    const form = { 'Content-Type': FORM_CONTENT_TYPE }
+    try {
+      if (useSudo) {
+        await this.#send(
+          {
+            method: 'POST',
+            path: '/sudo',
+            headers: { ...this.#auth(), ...form },
+            body: request.sudoForm,
+            idempotent: false
+          },
+          opts,
+          secrets
+        )
+      }
+      const spec: RequestSpec = {
+        method: 'POST',
+        path: '/tokens',
+        headers: { ...(useSudo ? this.#auth() : {}), ...form, ...otpHeader },
+        body: request.tokenForm,
+        idempotent: false
+      }
+      return readCreatedToken(spec, await this.#send(spec, opts, secrets))
+    } catch (error) {
+      if (isTwoFactorChallenge(error)) throw new TwoFactorRequiredError(error, request.otp !== undefined)
+      throw error
+    }
+  }
+
+  /** GET /tokens/{token_id} */
+  async getToken(tokenId: string, opts?: CallOptions): Promise<Token> {
+    const spec = this.#read(`/tokens/${encodePathId('tokenId', tokenId, 'token')}`)
+    return readToken(spec, await this.#send(spec, opts))
+  }
+
+  /** GET /tokens/self: the token the client authenticates with. */
+  async getTokenCurrent(opts?: CallOptions): Promise<Token> {
+    const spec = this.#read('/tokens/self')
+    return readToken(spec, await this.#send(spec, opts))
+  }
+
+  /** GET /tokens: the authenticated user's tokens. */
+  async listTokensUser(opts?: CallOptions): Promise<Token[]> {
+    const spec = this.#read('/tokens')
+    return readTokenList(spec, await this.#send(spec, opts))
+  }
+
+  /** GET /customer/{customer_id}/tokens: every token of a customer (superusers). */
+  async listTokensCustomer(customerId: string, opts?: CallOptions): Promise<Token[]> {
+    const spec = this.#read(`/customer/${encodePathId('customerId', customerId, 'customer')}/tokens`)
+    return readTokenList(spec, await this.#send(spec, opts))
+  }
+
+  /** DELETE /tokens/{token_id} (204). */
+  async revokeToken(tokenId: string, opts?: CallOptions): Promise<void> {
+    const path = `/tokens/${encodePathId('tokenId', tokenId, 'token')}`
+    await this.#send({ method: 'DELETE', path, headers: this.#auth(), idempotent: true }, opts)
+  }
+
+  /** DELETE /tokens/self: revokes the token the client authenticates with (204). */
+  async revokeTokenCurrent(opts?: CallOptions): Promise<void> {
+    await this.#send(
+      { method: 'DELETE', path: '/tokens/self', headers: this.#auth(), idempotent: true },
+      opts
+    )
+  }
+
+  /** DELETE /tokens with a JSON:API bulk body (204). An empty list is refused before any request. */
+  async bulkRevokeTokens(tokenIds: string[], opts?: CallOptions): Promise<void> {
+    const body = encodeBulkRevokeBody(tokenIds)
+    const bulk = { 'Content-Type': BULK_CONTENT_TYPE, Accept: BULK_CONTENT_TYPE }
+    await this.#send(
+      { method: 'DELETE', path: '/tokens', headers: { ...this.#auth(), ...bulk }, body, idempotent: true },
+      opts
+    )
+  }
+
+  #read(path: string): RequestSpec {
+    return { method: 'GET', path, headers: this.#auth(), idempotent: true }
+  }
+
+  #auth(): Record<string, string> {
+    if (this.#apiToken === undefined) {
+      throw new TypeError(
+        'this call needs an API token: pass apiToken to FastlyTokensClient or set FASTLY_API_TOKEN'
+      )
+    }
+    return { 'Fastly-Key': this.#apiToken }
+  }
+
+  async #send(
+    spec: RequestSpec,
+    opts: CallOptions | undefined,
+    secrets: (string | undefined)[] = []
+  ): Promise<ApiAnswer> {
+    if (this.#closed) throw new Error('FastlyTokensClient is closed')
+    return this.#transport.request(
+      {
+        ...spec,
+        secrets: [this.#apiToken, ...secrets],
+        onRateLimit: state => {
+          this.#rateLimit = state
+        }
+      },
+      opts
+    )
+  }
+}

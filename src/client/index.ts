@@ -1,0 +1,11 @@
+/** The public API of the Tokens client: the client, its errors, its option types and totp(). */
+export { FastlyTokensClient } from './client.js'
+export type { FastlyTokensClientOptions } from './options.js'
+export type { CreateTokenInput } from './create-token-form.js'
+export { TwoFactorRequiredError } from './two-factor.js'
+export { totp } from './totp.js'
+export { FastlyApiError, RateLimitError, InsecureEndpointError } from '../http/errors.js'
+export type { FastlyApiErrorFields } from '../http/errors.js'
+export type { RetryPolicy } from '../http/retry-policy.js'
+export type { CallOptions } from '../http/transport.js'
+export { PACKAGE_VERSION } from '../http/user-agent.js'
