@@ -15,6 +15,8 @@ export interface RecordedRequest {
   /** Header names and values as sent, in order. */
   rawHeaders: string[]
   body: string
+  /** The client's port: the same value on two requests means one kept-alive connection. */
+  remotePort: number | undefined
 }
 
 /** One scripted answer. */
@@ -69,7 +71,8 @@ export async function startScriptedServer(
         url: req.url ?? '',
         headers: req.headers,
         rawHeaders: req.rawHeaders,
-        body: Buffer.concat(chunks).toString('utf8')
+        body: Buffer.concat(chunks).toString('utf8'),
+        remotePort: req.socket.remotePort
       }
       const index = requests.length
       requests.push(recorded)
