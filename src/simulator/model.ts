@@ -1,0 +1,137 @@
+import type { SimRole } from './options.js'
+
+/** A seeded account. */
+export interface SimUser {
+  id: string
+  email: string
+  password: string
+  /** Decoded TOTP key when the account has two-factor authentication. */
+  totpKey?: Buffer
+  role: SimRole
+  customerId: string
+  writeLimitPerHour?: number
+}
+
+/** A live token. Times are epoch milliseconds, whole seconds, as the API keeps them. */
+export interface TokenRecord {
+  id: string
+  accessToken: string
+  userId: string
+  customerId: string
+  name: string
+  scopes: string[]
+  services: string[]
+  createdAt: number
+  updatedAt: number
+  expiresAt: number | null
+  lastUsedAt: number | null
+  ip: string | null
+  userAgent: string | null
+  sudoExpiresAt: number | null
+}
+
+/**
+ * Users and tokens with the indexes every request needs: by id, by access token (each
+ * authenticated request), by user (GET /tokens) and by customer (GET /customer/{id}/tokens).
+ * Every lookup is a Map hit, and the per-user and per-customer Sets keep creation order, so
+ * 10,000+ tokens cost a few megabytes and no scan.
+ */
+export class SimStore {
+  readonly #usersById = new Map<string, SimUser>()
+  readonly #usersByEmail = new Map<string, SimUser>()
+  readonly #tokensById = new Map<string, TokenRecord>()
+  readonly #tokensByAccess = new Map<string, TokenRecord>()
+  readonly #tokensByUser = new Map<string, Set<TokenRecord>>()
+  readonly #tokensByCustomer = new Map<string, Set<TokenRecord>>()
+
+  addUser(user: SimUser): void {
+    const email = user.email.toLowerCase()
+    if (this.#usersByEmail.has(email)) throw new Error(`users: the email ${user.email} is seeded twice`)
+    if (this.#usersById.has(user.id)) throw new Error(`users: the id ${user.id} is seeded twice`)
+    this.#usersById.set(user.id, user)
+    this.#usersByEmail.set(email, user)
+  }
+
+  userById(id: string): SimUser | undefined {
+    return this.#usersById.get(id)
+  }
+
+  /** Emails compare case-insensitively, as logins do. */
+  userByEmail(email: string): SimUser | undefined {
+    return this.#usersByEmail.get(email.toLowerCase())
+  }
+
+  users(): SimUser[] {
+    return [...this.#usersById.values()]
+  }
+
+  hasTokenId(id: string): boolean {
+    return this.#tokensById.has(id)
+  }
+
+  hasAccessToken(accessToken: string): boolean {
+    return this.#tokensByAccess.has(accessToken)
+  }
+
+  insertToken(token: TokenRecord): void {
+    if (this.#tokensById.has(token.id)) throw new Error(`tokens: the id ${token.id} is already in use`)
+    if (this.#tokensByAccess.has(token.accessToken))
+      throw new Error('tokens: that access token is already in use')
+    this.#tokensById.set(token.id, token)
+    this.#tokensByAccess.set(token.accessToken, token)
+    indexInto(this.#tokensByUser, token.userId, token)
+    indexInto(this.#tokensByCustomer, token.customerId, token)
+  }
+
+  /** Revocation: the token disappears from every index at once. */
+  removeToken(token: TokenRecord): boolean {
+    if (this.#tokensById.get(token.id) !== token) return false
+    this.#tokensById.delete(token.id)
+    this.#tokensByAccess.delete(token.accessToken)
+    this.#tokensByUser.get(token.userId)?.delete(token)
+    this.#tokensByCustomer.get(token.customerId)?.delete(token)
+    return true
+  }
+
+  tokenById(id: string): TokenRecord | undefined {
+    return this.#tokensById.get(id)
+  }
+
+  tokenByAccess(accessToken: string): TokenRecord | undefined {
+    return this.#tokensByAccess.get(accessToken)
+  }
+
+  tokensOfUser(userId: string): Iterable<TokenRecord> {
+    return this.#tokensByUser.get(userId) ?? []
+  }
+
+  tokensOfCustomer(customerId: string): Iterable<TokenRecord> {
+    return this.#tokensByCustomer.get(customerId) ?? []
+  }
+
+  allTokens(): Iterable<TokenRecord> {
+    return this.#tokensById.values()
+  }
+
+  get tokenCount(): number {
+    return this.#tokensById.size
+  }
+
+  clear(): void {
+    this.#usersById.clear()
+    this.#usersByEmail.clear()
+    this.#tokensById.clear()
+    this.#tokensByAccess.clear()
+    this.#tokensByUser.clear()
+    this.#tokensByCustomer.clear()
+  }
+}
+
+function indexInto(index: Map<string, Set<TokenRecord>>, key: string, token: TokenRecord): void {
+  let set = index.get(key)
+  if (!set) {
+    set = new Set()
+    index.set(key, set)
+  }
+  set.add(token)
+}
