@@ -1,0 +1,298 @@
+import { describe, it, expect } from '@jest/globals'
+import fc from 'fast-check'
+import {
+  InputError,
+  parseInputs,
+  parseScope,
+  parseServices,
+  type InputSources
+} from '../../src/action/inputs.js'
+
+const context = {
+  repository: 'octo-org/octo-repo',
+  runId: '4242',
+  runAttempt: '2',
+  job: 'deploy',
+  serverUrl: 'https://github.com'
+}
+const NOW = Date.parse('2025-01-01T00:00:00Z')
+
+function sources(inputs: Record<string, string>, files: Record<string, string> = {}): InputSources {
+  return {
+    read: name => inputs[name] ?? '',
+    readTextFile: path => {
+      if (!(path in files)) throw Object.assign(new Error('no such file'), { code: 'ENOENT' })
+      return files[path]!
+    },
+    context,
+    now: NOW
+  }
+}
+
+function problemsOf(inputs: Record<string, string>, files?: Record<string, string>) {
+  try {
+    parseInputs(sources(inputs, files))
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as InputError).problems
+  }
+  throw new Error('expected an InputError')
+}
+
+const MINT = { username: 'demo@example.com', password: 'pw' }
+
+describe('parseInputs', () => {
+  it('builds the mint config with the documented defaults', () => {
+    const config = parseInputs(sources(MINT))
+    expect(config).toEqual({
+      mode: 'token',
+      apiUrl: 'https://api.fastly.com',
+      mint: {
+        username: 'demo@example.com',
+        password: 'pw',
+        name: 'gha/octo-org/octo-repo/run-4242-2/deploy',
+        scope: 'global:read',
+        services: [],
+        expiresInMs: 3_600_000
+      },
+      exportEnv: true,
+      revoke: true,
+      revokeIds: [],
+      malformedIds: [],
+      revokeValues: [],
+      dryRun: false
+    })
+  })
+
+  it('reads every token-mode input', () => {
+    const config = parseInputs(
+      sources(
+        {
+          password: 'pw',
+          'api-token': 'adminToken',
+          'totp-secret': 'jbsw y3dp ehpk 3pxp',
+          name: 'deploy-token',
+          scope: 'purge_select, global:read purge_select',
+          services: 'SU1Z0isxPaozGVKXdv0eY\nsecondService0000000000',
+          'expires-in': '1h30m',
+          'export-env': 'false',
+          revoke: 'False',
+          'revoke-token-ids': 'aaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbb aaaaaaaaaaaaaaaaaaaaaa bad!id',
+          'revoke-token-ids-file': 'ids.txt',
+          'revoke-token-values':
+            'value-one_0000000000000000000000\n\n  value-two_0000000000000000000000  \nvalue-one_0000000000000000000000',
+          'api-url': 'http://127.0.0.1:8787/'
+        },
+        { 'ids.txt': 'cccccccccccccccccccccc\n\n' }
+      )
+    )
+    expect(config.mint).toEqual({
+      password: 'pw',
+      totpSecret: 'JBSWY3DPEHPK3PXP',
+      name: 'deploy-token',
+      scope: 'purge_select global:read',
+      services: ['SU1Z0isxPaozGVKXdv0eY', 'secondService0000000000'],
+      expiresInMs: 90 * 60_000
+    })
+    expect(config.apiToken).toBe('adminToken')
+    expect(config.exportEnv).toBe(false)
+    expect(config.revoke).toBe(false)
+    expect(config.revokeIds).toEqual([
+      'aaaaaaaaaaaaaaaaaaaaaa',
+      'bbbbbbbbbbbbbbbbbbbbbb',
+      'cccccccccccccccccccccc'
+    ])
+    expect(config.malformedIds).toEqual(['bad!id'])
+    expect(config.revokeValues).toEqual([
+      'value-one_0000000000000000000000',
+      'value-two_0000000000000000000000'
+    ])
+    expect(config.apiUrl).toBe('http://127.0.0.1:8787')
+  })
+
+  it('accepts revoke-only runs: ids with api-token, values with nothing else', () => {
+    expect(
+      parseInputs(sources({ 'api-token': 't', 'revoke-token-ids': 'aaaaaaaaaaaaaaaaaaaaaa' })).mint
+    ).toBeUndefined()
+    expect(
+      parseInputs(sources({ 'revoke-token-values': 'x-leaked-value_00000000000000000' })).revokeValues
+    ).toHaveLength(1)
+  })
+
+  it('reads the audit inputs', () => {
+    const config = parseInputs(
+      sources({
+        mode: 'audit',
+        'api-token': 't',
+        'customer-id': 'demoCustomer0000000000',
+        'audit-name': 'gha/*',
+        'audit-scope': 'global',
+        'audit-created-before': '30d',
+        'audit-expired': 'false',
+        'audit-unused-days': '14',
+        'audit-never-expires': 'true',
+        'revoke-matching': 'true',
+        'dry-run': 'true'
+      })
+    )
+    expect(config.audit).toEqual({
+      filter: {
+        nameGlob: 'gha/*',
+        scope: 'global',
+        createdBefore: new Date(NOW - 30 * 86_400_000),
+        expired: false,
+        unusedForDays: 14,
+        neverExpires: true
+      },
+      revokeMatching: true
+    })
+    expect(config.dryRun).toBe(true)
+    expect(config.customerId).toBe('demoCustomer0000000000')
+    const dated = parseInputs(
+      sources({ mode: 'audit', 'api-token': 't', 'audit-created-before': '2024-06-01' })
+    )
+    expect(dated.audit?.filter.createdBefore).toEqual(new Date('2024-06-01T00:00:00Z'))
+  })
+
+  // Each row: inputs -> the input the error must name and words it must contain.
+  it.each<[string, Record<string, string>, string, string]>([
+    ['nothing to do', {}, 'password', 'nothing to do'],
+    ['password without username or api-token', { password: 'pw' }, 'username', 'sudo flow'],
+    ['username without password', { username: 'u@example.com' }, 'password', 'required when username'],
+    ['bad expires-in', { ...MINT, 'expires-in': '10' }, 'expires-in', 'has no unit'],
+    ['zero expires-in', { ...MINT, 'expires-in': '0m' }, 'expires-in', 'positive'],
+    ['too short expires-in', { ...MINT, 'expires-in': '30s' }, 'expires-in', 'between 1m and 30d'],
+    ['too long expires-in', { ...MINT, 'expires-in': '31d' }, 'expires-in', 'between 1m and 30d'],
+    ['unknown scope', { ...MINT, scope: 'global:write' }, 'scope', 'unknown scope "global:write"'],
+    ['bad service id', { ...MINT, services: 'abc,d-e' }, 'services', 'alphanumeric'],
+    ['bad boolean', { ...MINT, revoke: 'yes' }, 'revoke', 'expected true or false'],
+    ['bad export-env', { ...MINT, 'export-env': 'on' }, 'export-env', 'expected true or false'],
+    ['http to a remote host', { ...MINT, 'api-url': 'http://api.fastly.com' }, 'api-url', 'loopback'],
+    ['not a url', { ...MINT, 'api-url': 'api.fastly.com' }, 'api-url', 'absolute URL'],
+    ['otp not digits', { ...MINT, otp: '12ab56' }, 'otp', '6-digit'],
+    ['otp and totp-secret', { ...MINT, otp: '123456', 'totp-secret': 'JBSWY3DPEHPK3PXP' }, 'otp', 'not both'],
+    ['bad totp-secret', { ...MINT, 'totp-secret': 'not base32!' }, 'totp-secret', 'base32'],
+    [
+      'otp without password',
+      { 'api-token': 't', otp: '123456', 'revoke-token-ids': 'aaaaaaaaaaaaaaaaaaaaaa' },
+      'otp',
+      'only used when minting'
+    ],
+    ['api-token with blanks', { ...MINT, 'api-token': 'two words' }, 'api-token', 'single token'],
+    [
+      'ids without credentials',
+      { 'revoke-token-ids': 'aaaaaaaaaaaaaaaaaaaaaa' },
+      'api-token',
+      'required to revoke'
+    ],
+    [
+      'ids with a read-only minted token',
+      { ...MINT, 'revoke-token-ids': 'aaaaaaaaaaaaaaaaaaaaaa' },
+      'revoke-token-ids',
+      'scope global'
+    ],
+    [
+      'a token value in the ids',
+      { 'api-token': 't', 'revoke-token-ids': 'QoU3neoxQQ6IPL8g7e-kkCjyWcwdNI7J' },
+      'revoke-token-ids',
+      'looks like a token value'
+    ],
+    [
+      'missing ids file',
+      { 'api-token': 't', 'revoke-token-ids-file': 'nope.txt' },
+      'revoke-token-ids-file',
+      'ENOENT'
+    ],
+    ['value with blanks', { 'revoke-token-values': 'one two' }, 'revoke-token-values', 'line 1'],
+    ['unknown mode', { ...MINT, mode: 'rotate' }, 'mode', 'token or audit'],
+    ['dry-run with a mint', { ...MINT, 'dry-run': 'true' }, 'dry-run', 'cannot mint'],
+    [
+      'audit filter in token mode',
+      { ...MINT, 'audit-name': 'gha/*' },
+      'audit-name',
+      'only used with mode: audit'
+    ],
+    ['audit without api-token', { mode: 'audit' }, 'api-token', 'required with mode: audit'],
+    [
+      'audit with password',
+      { mode: 'audit', 'api-token': 't', password: 'pw' },
+      'password',
+      'not used with mode: audit'
+    ],
+    [
+      'revoke-matching without a filter',
+      { mode: 'audit', 'api-token': 't', 'revoke-matching': 'true' },
+      'revoke-matching',
+      'every token'
+    ],
+    [
+      'bad audit-unused-days',
+      { mode: 'audit', 'api-token': 't', 'audit-unused-days': 'ten' },
+      'audit-unused-days',
+      'whole number'
+    ],
+    [
+      'bad audit-created-before',
+      { mode: 'audit', 'api-token': 't', 'audit-created-before': 'last week' },
+      'audit-created-before',
+      'expected a date'
+    ],
+    [
+      'bad customer-id',
+      { mode: 'audit', 'api-token': 't', 'customer-id': 'x/y' },
+      'customer-id',
+      'alphanumeric'
+    ]
+  ])('%s', (_label, inputs, input, words) => {
+    const problems = problemsOf(inputs)
+    const problem = problems.find(p => p.input.split(' / ').includes(input))
+    expect(problem?.problem).toContain(words)
+  })
+
+  it('reports every problem at once, one line per input', () => {
+    const error = (() => {
+      try {
+        parseInputs(sources({ ...MINT, scope: 'nope', 'expires-in': 'soon', revoke: 'maybe' }))
+      } catch (e) {
+        return e as InputError
+      }
+    })()
+    expect(error?.problems.map(p => p.input).sort()).toEqual(['expires-in', 'revoke', 'scope'])
+    expect(error?.message).toMatch(/^3 invalid inputs:\ninput "revoke"/)
+  })
+
+  it('never repeats a secret input in a problem', () => {
+    const secrets = {
+      password: 'pa55-w0rd',
+      otp: 'x12345y',
+      'totp-secret': 'secret-not-base32',
+      'api-token': 'api token'
+    }
+    const problems = problemsOf({ ...secrets, username: 'u@example.com' })
+    const text = problems.map(p => p.problem).join('\n')
+    for (const value of Object.values(secrets)) expect(text).not.toContain(value)
+  })
+
+  it('either parses or names an input, whatever the text of any input', () => {
+    const names = ['scope', 'services', 'expires-in', 'revoke', 'api-url', 'otp', 'name', 'revoke-token-ids']
+    fc.assert(
+      fc.property(fc.constantFrom(...names), fc.string(), (name, text) => {
+        try {
+          parseInputs(sources({ ...MINT, 'api-token': 't', scope: 'global', [name]: text }))
+        } catch (error) {
+          expect(error).toBeInstanceOf(InputError)
+          expect((error as InputError).problems.length).toBeGreaterThan(0)
+          for (const p of (error as InputError).problems) expect(p.problem.length).toBeGreaterThan(0)
+        }
+      })
+    )
+  })
+})
+
+describe('list inputs', () => {
+  it('normalizes scopes and services', () => {
+    expect(parseScope('')).toEqual({ ok: true, scope: 'global:read' })
+    expect(parseScope('global\npurge_all')).toEqual({ ok: true, scope: 'global purge_all' })
+    expect(parseServices(' a1, b2\n\na1 ')).toEqual({ ok: true, services: ['a1', 'b2'] })
+  })
+})

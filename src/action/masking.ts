@@ -1,0 +1,66 @@
+/**
+ * Masking: every secret input is registered with the runner (`::add-mask::`) before anything else
+ * happens, so that no later line (an error, a debug line, an echo in a user's script) can show it.
+ * A multi-line secret is also masked line by line: the runner matches masks within single log lines.
+ */
+import type { Runner } from './runner.js'
+
+/** Inputs whose whole value is secret. */
+export const SECRET_INPUTS = ['password', 'otp', 'totp-secret', 'api-token'] as const
+
+/** An access token: 32 characters of the URL-safe base64 alphabet (as recorded; allow some slack). */
+export function looksLikeTokenValue(text: string): boolean {
+  return /^[A-Za-z0-9_-]{24,64}$/.test(text) && /[-_]/.test(text)
+}
+
+/** `revoke-token-values`: one value per line; blank lines and duplicates dropped. */
+export function splitLeakedValues(text: string): { values: string[]; invalidLines: number[] } {
+  const values: string[] = []
+  const invalidLines: number[] = []
+  text.split(/\r?\n/).forEach((line, index) => {
+    const value = line.trim()
+    if (value === '') return
+    if (/\s/.test(value)) invalidLines.push(index + 1)
+    else if (!values.includes(value)) values.push(value)
+  })
+  return { values, invalidLines }
+}
+
+/** The value and, when it spans lines, each non-blank line of it. */
+export function maskPieces(value: string): string[] {
+  const pieces = new Set<string>()
+  const whole = value.trim()
+  if (whole) pieces.add(whole)
+  for (const line of value.split(/\r?\n/)) {
+    const piece = line.trim()
+    if (piece) pieces.add(piece)
+  }
+  return [...pieces]
+}
+
+/** Masks every secret input; returns the number of values masked (for a debug line). */
+export function maskSecretInputs(runner: Runner): number {
+  const masked = new Set<string>()
+  const mask = (value: string) => {
+    for (const piece of maskPieces(value)) {
+      if (!masked.has(piece)) {
+        runner.setSecret(piece)
+        masked.add(piece)
+      }
+    }
+  }
+  for (const name of SECRET_INPUTS) mask(runner.getInput(name))
+  // A TOTP secret may be pasted with blanks or lowercase; mask the form the action will use too.
+  const totp = runner.getInput('totp-secret')
+  if (totp) mask(totp.replace(/[\s-]/g, '').toUpperCase())
+  for (const value of splitLeakedValues(runner.getInput('revoke-token-values')).values) mask(value)
+  // A leaked value pasted into the ids list by mistake must not be echoed as a "malformed id".
+  for (const entry of runner.getInput('revoke-token-ids').split(/[\s,]+/))
+    if (looksLikeTokenValue(entry)) mask(entry)
+  return masked.size
+}
+
+/** Values the action computes or receives that are secret too (the minted token, a computed OTP). */
+export function maskValue(runner: Runner, value: string): void {
+  for (const piece of maskPieces(value)) runner.setSecret(piece)
+}
