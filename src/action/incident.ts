@@ -1,0 +1,160 @@
+/**
+ * Incident response from a workflow: the listed ids through the revoke engine (plan with reads,
+ * chunk, bisect, spend the write budget, verify), the leaked values through the engine's values
+ * path. This file only turns the engine's reports into outputs, log lines and a summary table.
+ */
+import type { FastlyTokensClient } from '../client/index.js'
+import { revokeLeakedValues, revokeMany, type RevokeOutcome } from '../revoke/index.js'
+import { describeFailure } from './failure.js'
+import type { ActionConfig } from './inputs.js'
+import { MAIN_DEADLINE_MS, type StepDeps } from './step-deps.js'
+import { markdownTable, summarySection } from './summary.js'
+
+/** Outcomes that mean "this id could not be revoked"; the step fails when any is present. */
+const FAILED_OUTCOMES = new Set(['not-found', 'forbidden', 'malformed', 'failed', 'left'])
+
+function progressLogger(deps: StepDeps, total: number) {
+  let lastTenth = -1
+  return (p: { done: number; total: number; revoked: number; failed: number; writes: number }) => {
+    const tenth = Math.floor((p.done / Math.max(1, total)) * 10)
+    if (tenth === lastTenth && p.done !== total) return
+    lastTenth = tenth
+    deps.runner.info(
+      `… ${p.done}/${p.total} ids settled: ${p.revoked} revoked, ${p.failed} failed, ${p.writes} write requests`
+    )
+  }
+}
+
+export async function revokeIdsAndValues(
+  deps: StepDeps,
+  config: ActionConfig,
+  base: FastlyTokensClient,
+  idClient: FastlyTokensClient | undefined
+): Promise<void> {
+  const { runner } = deps
+  const outcomes: RevokeOutcome[] = []
+  let failedCount = 0
+  const summary: string[] = []
+
+  if (config.malformedIds.length > 0) {
+    runner.warning(
+      `${config.malformedIds.length} malformed token id(s), never sent: ${config.malformedIds.join(', ')}`,
+      {
+        title: 'Malformed token ids'
+      }
+    )
+  }
+
+  if (config.revokeIds.length > 0 && idClient) {
+    const mode = config.dryRun ? 'Planning (dry run, no writes) the revocation of' : 'Revoking'
+    runner.startGroup(`${mode} ${config.revokeIds.length} token id(s)`)
+    try {
+      const report = await revokeMany(idClient, config.revokeIds, {
+        ...(config.customerId ? { customerId: config.customerId } : {}),
+        deadline: deps.now() + MAIN_DEADLINE_MS,
+        dryRun: config.dryRun,
+        onProgress: progressLogger(deps, config.revokeIds.length)
+      })
+      outcomes.push(...report.outcomes)
+      runner.info(
+        `${report.writes} write and ${report.reads} read request(s)${report.learnedCap ? `, bulk size ${report.learnedCap}` : ''}${report.complete ? '' : `; ${report.leftIds.length} id(s) left for a second run (the write budget or deadline ran out)`}`
+      )
+    } catch (error) {
+      // The engine reports per id; a throw means it could not start (e.g. the credentials were refused).
+      const reason = describeFailure(error)
+      for (const id of config.revokeIds) outcomes.push({ id, outcome: 'failed', reason })
+    } finally {
+      runner.endGroup()
+    }
+  }
+  for (const id of config.malformedIds) {
+    outcomes.push({
+      id,
+      outcome: 'malformed',
+      reason: 'not a token id (expected 16-32 letters and digits); never sent'
+    })
+  }
+
+  for (const o of outcomes) {
+    const verified = o.outcome === 'revoked' ? (o.verified ? ' (verified gone)' : ' (not verified)') : ''
+    runner.info(`${o.id}: ${o.outcome}${verified}${o.reason ? ` — ${o.reason}` : ''}`)
+  }
+  const revokedIds = outcomes.filter(o => o.outcome === 'revoked').map(o => o.id)
+  const failedIds = outcomes.filter(o => FAILED_OUTCOMES.has(o.outcome)).map(o => o.id)
+  failedCount += failedIds.length
+  if (outcomes.length > 0) {
+    // Problems first: with a row limit, those are the rows a responder must see.
+    const sorted = [...outcomes].sort(
+      (a, b) => Number(FAILED_OUTCOMES.has(b.outcome)) - Number(FAILED_OUTCOMES.has(a.outcome))
+    )
+    summary.push(
+      summarySection(
+        `Token ids: ${revokedIds.length} revoked, ${failedIds.length} not revoked${config.dryRun ? ' (dry run)' : ''}`,
+        markdownTable(
+          ['Token id', 'Outcome', 'Verified', 'Reason'],
+          sorted.map(o => [
+            o.id,
+            o.outcome,
+            o.outcome === 'revoked' ? (o.verified ? 'yes' : 'no') : '',
+            o.reason ?? ''
+          ])
+        )
+      )
+    )
+  }
+
+  if (config.revokeValues.length > 0) {
+    if (config.dryRun) {
+      runner.info(
+        `Dry run: ${config.revokeValues.length} leaked value(s) would be revoked with DELETE /tokens/self`
+      )
+    } else {
+      runner.startGroup(
+        `Revoking ${config.revokeValues.length} leaked token value(s) with the values themselves`
+      )
+      const valueOutcomes = await revokeLeakedValues(base, config.revokeValues, {
+        deadline: deps.now() + MAIN_DEADLINE_MS
+      })
+      runner.endGroup()
+      const rows: string[][] = []
+      for (const v of valueOutcomes) {
+        const label = `value #${v.index + 1}`
+        const who = v.tokenId ? ` (token ${v.tokenId}${v.name ? `, "${v.name}"` : ''})` : ''
+        runner.info(`${label}${who}: ${v.outcome}${v.reason ? ` — ${v.reason}` : ''}`)
+        rows.push([label, v.tokenId ?? '', v.name ?? '', v.outcome, v.reason ?? ''])
+        if (v.outcome === 'revoked' && v.tokenId) revokedIds.push(v.tokenId)
+        if (v.outcome === 'failed') {
+          failedCount += 1
+          if (v.tokenId) failedIds.push(v.tokenId)
+        }
+      }
+      runner.setOutput(
+        'value-outcomes',
+        JSON.stringify(
+          valueOutcomes.map(v => ({
+            index: v.index + 1,
+            'token-id': v.tokenId ?? null,
+            outcome: v.outcome,
+            reason: v.reason ?? null
+          }))
+        )
+      )
+      const revoked = valueOutcomes.filter(v => v.outcome !== 'failed').length
+      summary.push(
+        summarySection(
+          `Leaked values: ${revoked} revoked or already gone, ${valueOutcomes.length - revoked} failed`,
+          markdownTable(['Value', 'Token id', 'Name', 'Outcome', 'Reason'], rows)
+        )
+      )
+    }
+  }
+
+  runner.setOutput('revoked-ids', JSON.stringify(revokedIds))
+  runner.setOutput('failed-ids', JSON.stringify(failedIds))
+  if (summary.length > 0) runner.appendSummary(summary.join(''))
+  if (failedCount > 0) {
+    runner.setFailed(
+      `${failedCount} of ${outcomes.length + config.revokeValues.length} token(s) could not be revoked (see the failed-ids output and the job summary); every other one was tried`
+    )
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The real dependencies of both steps: the process runner, the Tokens client over undici, the
+ * system clock and the run context from the runner's variables. Entry points build these and call
+ * runMain / runPost; nothing else in the action reaches for process globals.
+ */
+import { readFileSync } from 'node:fs'
+import { FastlyTokensClient, type RetryPolicy } from '../client/index.js'
+import { readRunContext, type RunContext } from './run-context.js'
+import { createProcessRunner, type Runner } from './runner.js'
+
+export interface ClientRequest {
+  baseUrl: string
+  apiToken?: string
+  retry?: Partial<RetryPolicy>
+}
+
+export interface StepDeps {
+  runner: Runner
+  /** Builds the real client (tests point it at the simulator through api-url, like users do). */
+  createClient(request: ClientRequest): FastlyTokensClient
+  now(): number
+  context: RunContext
+  readTextFile(path: string): string
+}
+
+/** Reads are free and fast; this bounds a whole step's waiting on a struggling API. */
+export const MAIN_DEADLINE_MS = 5 * 60_000
+
+export const USER_AGENT = 'github-action'
+
+export function createStepDeps(env: Record<string, string | undefined> = process.env): StepDeps {
+  // The client must use only what the inputs say: a FASTLY_API_TOKEN exported by an earlier step
+  // (or by this action's previous use in the job) must not become this step's credential.
+  const clientEnv = { ...env, FASTLY_API_TOKEN: undefined, FASTLY_API_ENDPOINT: undefined }
+  return {
+    runner: createProcessRunner({ env }),
+    createClient: (request: ClientRequest) =>
+      new FastlyTokensClient({
+        baseUrl: request.baseUrl,
+        ...(request.apiToken ? { apiToken: request.apiToken } : {}),
+        ...(request.retry ? { retry: request.retry } : {}),
+        userAgent: USER_AGENT,
+        env: clientEnv
+      }),
+    now: Date.now,
+    context: readRunContext(env),
+    readTextFile: path => readFileSync(path, 'utf8')
+  }
+}
