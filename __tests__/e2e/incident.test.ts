@@ -1,0 +1,121 @@
+/**
+ * Incident response and audit from a workflow step: ids in bulk (with unknown and malformed ones),
+ * leaked values (one already revoked), and an audit with revoke-matching, dry run first.
+ */
+import { describe, it, expect } from '@jest/globals'
+import { DEMO, assertNoLeak, logLines, messages, runStep, withSimulator } from './harness.js'
+
+describe('revoke-token-ids', () => {
+  it('revokes every good id, reports unknown and malformed ones, and fails after trying all', () =>
+    withSimulator({}, async sim => {
+      const admin = sim.state.addToken({ user: DEMO.user, name: 'responder', scope: 'global' })
+      const leaked = sim.state.addTokens(3, { user: DEMO.user, name: 'leaked' })
+      const unknown = 'unknownTokenId00000000'
+      const ids = [leaked[0]!.id, 'not-an-id!', unknown, leaked[1]!.id, leaked[0]!.id].join(', ')
+      const main = await runStep({
+        step: 'main',
+        inputs: {
+          'api-token': admin.access_token,
+          'revoke-token-ids': `${ids}\n\n${leaked[2]!.id}`,
+          'api-url': sim.url
+        }
+      })
+      expect(main.exitCode).toBe(1)
+      expect(JSON.parse(main.outputs['revoked-ids']!)).toEqual([leaked[0]!.id, leaked[1]!.id, leaked[2]!.id])
+      expect(JSON.parse(main.outputs['failed-ids']!).sort()).toEqual(['not-an-id!', unknown].sort())
+      for (const t of leaked) expect(sim.state.token(t.id)).toBeUndefined()
+      expect(sim.state.token(admin.id)).toBeDefined()
+
+      // Malformed entries are reported before any request is made.
+      const warningAt = main.commands.findIndex(c => c.command === 'warning')
+      const groupAt = main.commands.findIndex(c => c.command === 'group')
+      expect(messages(main, 'warning')[0]).toBe('1 malformed token id(s), never sent: not-an-id!')
+      expect(warningAt).toBeLessThan(groupAt)
+      expect(sim.state.requests().some(r => r.path.includes('not-an-id'))).toBe(false)
+
+      const lines = logLines(main)
+      expect(lines.some(l => l.startsWith(`${unknown}: not-found`))).toBe(true)
+      expect(lines.filter(l => /^\w+: revoked \(verified gone\)$/.test(l))).toHaveLength(3)
+      expect(messages(main, 'error')).toEqual([
+        '2 of 5 token(s) could not be revoked (see the failed-ids output and the job summary); every other one was tried'
+      ])
+      expect(main.summary).toContain('### Token ids: 3 revoked, 2 not revoked')
+      expect(main.summary).toMatch(/\| not-an-id! \| malformed \|/)
+      assertNoLeak(main, { 'api-token': admin.access_token })
+    }))
+})
+
+describe('revoke-token-values', () => {
+  it('revokes each leaked value with itself; one already revoked and one unknown count as gone', () =>
+    withSimulator({}, async sim => {
+      const [live, revoked] = sim.state.addTokens(2, { user: DEMO.user, name: 'leaked-ci' })
+      sim.state.revokeToken(revoked!.id)
+      const unknownValue = 'neverIssued_value-0000000000000000'
+      const values = [live!.access_token, revoked!.access_token, unknownValue]
+      const main = await runStep({
+        step: 'main',
+        inputs: { 'revoke-token-values': values.join('\n'), 'api-url': sim.url },
+        debug: true
+      })
+      expect(main.exitCode).toBe(0)
+      expect(sim.state.token(live!.id)).toBeUndefined()
+      expect(JSON.parse(main.outputs['revoked-ids']!)).toEqual([live!.id])
+      expect(JSON.parse(main.outputs['failed-ids']!)).toEqual([])
+      const outcomes = JSON.parse(main.outputs['value-outcomes']!)
+      expect(outcomes.map((o: { outcome: string }) => o.outcome)).toEqual([
+        'revoked',
+        'already-gone',
+        'already-gone'
+      ])
+      expect(outcomes[0]['token-id']).toBe(live!.id)
+      // Every value was masked before the first request line of the step.
+      const masks = main.commands.filter(c => c.command === 'add-mask').map(c => c.message)
+      for (const value of values) expect(masks).toContain(value)
+      expect(main.summary).toContain('### Leaked values: 3 revoked or already gone, 0 failed')
+      assertNoLeak(main, { live: live!.access_token, revoked: revoked!.access_token, unknown: unknownValue })
+    }))
+})
+
+describe('mode: audit', () => {
+  it('lists and filters, plans with dry-run (no write), then revokes the matches', () =>
+    withSimulator({}, async sim => {
+      const admin = sim.state.addToken({ user: DEMO.user, name: 'auditor', scope: 'global' })
+      const old = Date.now() - 60 * 86_400_000
+      const stale = sim.state.addToken({
+        user: DEMO.user,
+        name: 'gha/octo/run-1',
+        createdAt: old,
+        lastUsedAt: old
+      })
+      const fresh = sim.state.addToken({ user: DEMO.user, name: 'gha/octo/run-2' })
+      const other = sim.state.addToken({ user: DEMO.user, name: 'laptop', createdAt: old })
+      const inputs = {
+        mode: 'audit',
+        'api-token': admin.access_token,
+        'audit-name': 'gha/*',
+        'audit-created-before': '30d',
+        'revoke-matching': 'true',
+        'api-url': sim.url
+      }
+      const writesBefore = sim.state.writesUsed(DEMO.user)
+      const dry = await runStep({ step: 'main', inputs: { ...inputs, 'dry-run': 'true' } })
+      expect(dry.exitCode).toBe(0)
+      expect(dry.outputs['audit-count']).toBe('1')
+      expect(JSON.parse(dry.outputs['audit-json']!)).toEqual([
+        expect.objectContaining({ id: stale.id, name: 'gha/octo/run-1' })
+      ])
+      expect(JSON.parse(dry.outputs['revoked-ids']!)).toEqual([])
+      expect(sim.state.writesUsed(DEMO.user)).toBe(writesBefore)
+      expect(sim.state.token(stale.id)).toBeDefined()
+      expect(dry.summary).toContain('Dry run: 1 would be revoked, no write spent')
+
+      const real = await runStep({ step: 'main', inputs })
+      expect(real.exitCode).toBe(0)
+      expect(JSON.parse(real.outputs['revoked-ids']!)).toEqual([stale.id])
+      expect(sim.state.token(stale.id)).toBeUndefined()
+      for (const kept of [fresh, other, admin]) expect(sim.state.token(kept.id)).toBeDefined()
+      expect(real.summary).toMatch(/### Token audit \(api-token's user\): 1 of \d+ match/)
+      assertNoLeak(dry, { 'api-token': admin.access_token })
+      assertNoLeak(real, { 'api-token': admin.access_token })
+    }))
+})

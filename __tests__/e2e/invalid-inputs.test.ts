@@ -1,0 +1,67 @@
+/**
+ * Every invalid input, through the bundled main step: one clear error naming the input, exit 1,
+ * zero requests in the simulator's log, and no secret anywhere.
+ */
+import { describe, it, expect } from '@jest/globals'
+import { DEMO, assertNoLeak, messages, runStep, withSimulator } from './harness.js'
+
+const SECRETS = { password: 'Pa55%word\\n', otp: '987654', 'api-token': 'apiTokenSecret_0123456789abcdefgh' }
+const MINT = { username: DEMO.user, password: SECRETS.password }
+
+// input(s) -> the input the error must name
+const CASES: Array<[string, Record<string, string>, string]> = [
+  ['no credentials and nothing to revoke', {}, 'password'],
+  ['password without username or api-token', { password: SECRETS.password }, 'username'],
+  ['expires-in without a unit', { ...MINT, 'expires-in': '90' }, 'expires-in'],
+  ['expires-in of zero', { ...MINT, 'expires-in': '0h' }, 'expires-in'],
+  ['expires-in beyond 30 days', { ...MINT, 'expires-in': '45d' }, 'expires-in'],
+  ['unknown scope', { ...MINT, scope: 'admin' }, 'scope'],
+  ['service id with a slash', { ...MINT, services: 'svc/1' }, 'services'],
+  ['boolean that is not YAML 1.2 core', { ...MINT, 'export-env': 'yes' }, 'export-env'],
+  ['revoke: maybe', { ...MINT, revoke: 'maybe' }, 'revoke'],
+  ['plain http to a remote host', { ...MINT, 'api-url': 'http://api.fastly.com' }, 'api-url'],
+  ['otp that is not digits', { ...MINT, otp: 'abcdef' }, 'otp'],
+  ['otp and totp-secret together', { ...MINT, otp: SECRETS.otp, 'totp-secret': DEMO.totpSecret }, 'otp'],
+  ['totp-secret that is not base32', { ...MINT, 'totp-secret': '0189-not-base32' }, 'totp-secret'],
+  ['api-token with a line break', { ...MINT, 'api-token': 'one\ntwo' }, 'api-token'],
+  ['ids without credentials', { 'revoke-token-ids': 'aaaaaaaaaaaaaaaaaaaaaa' }, 'api-token'],
+  [
+    'ids file that does not exist',
+    { 'api-token': SECRETS['api-token'], 'revoke-token-ids-file': 'missing-ids.txt' },
+    'revoke-token-ids-file'
+  ],
+  [
+    'a leaked value pasted as an id',
+    { 'api-token': SECRETS['api-token'], 'revoke-token-ids': 'QoU3neoxQQ6IPL8g7e-kkCjyWcwdNI7J' },
+    'revoke-token-ids'
+  ],
+  ['unknown mode', { ...MINT, mode: 'rotate' }, 'mode'],
+  ['audit without api-token', { mode: 'audit' }, 'api-token'],
+  [
+    'revoke-matching without a filter',
+    { mode: 'audit', 'api-token': SECRETS['api-token'], 'revoke-matching': 'true' },
+    'revoke-matching'
+  ],
+  [
+    'audit-unused-days not a number',
+    { mode: 'audit', 'api-token': SECRETS['api-token'], 'audit-unused-days': '3.5' },
+    'audit-unused-days'
+  ]
+]
+
+describe('invalid inputs fail before any request', () => {
+  it.each(CASES)('%s', (_label, inputs, input) =>
+    withSimulator({}, async sim => {
+      const main = await runStep({ step: 'main', inputs: { 'api-url': sim.url, ...inputs } })
+      expect(main.exitCode).toBe(1)
+      const errors = messages(main, 'error')
+      expect(errors).toHaveLength(1)
+      expect(errors[0]).toContain(`input "${input}"`)
+      expect(errors[0]).toMatch(/No request was sent\.$/)
+      expect(sim.state.requests()).toEqual([])
+      expect(main.outputs).toEqual({})
+      expect(main.state).toEqual({})
+      assertNoLeak(main, { ...SECRETS, 'api-token-input': inputs['api-token'] })
+    })
+  )
+})
