@@ -16,6 +16,12 @@ describe('parseErrorBody', () => {
     ],
     ['spec code', { code: 'invalid_grant' }, { code: 'invalid_grant' }],
     [
+      'legacy machine msg with detail',
+      { msg: 'invalid_grant', detail: 'Invalid username or password.' },
+      { apiMessage: 'invalid_grant', code: 'invalid_grant', detail: 'Invalid username or password.' }
+    ],
+    ['a one-word sentence is not a code', { msg: 'Unauthorized' }, { apiMessage: 'Unauthorized' }],
+    [
       'JSON:API',
       { errors: [{ title: 'Bad id', detail: 'must be alphanumeric', code: 'bad_id', status: '400' }] },
       { apiMessage: 'Bad id', detail: 'must be alphanumeric', code: 'bad_id' }

@@ -15,10 +15,9 @@ export class TwoFactorRequiredError extends FastlyApiError {
 
   constructor(source: FastlyApiError, otpWasSent: boolean) {
     const fields = FastlyApiError.fieldsOf(source)
-    const said =
-      fields.apiMessage !== undefined && fields.apiMessage !== TWO_FACTOR_CODE
-        ? ` (${fields.apiMessage})`
-        : ''
+    // The API's words, when they say more than the code itself (already redacted).
+    const words = fields.apiMessage !== TWO_FACTOR_CODE ? fields.apiMessage : fields.detail
+    const said = words === undefined ? '' : ` (${words})`
     const advice = otpWasSent
       ? `the one-time password was refused${said}; codes change every 30 seconds, so send a fresh one`
       : `the account uses two-factor authentication, so a one-time password is needed${said}: ` +

@@ -19,8 +19,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** A legacy `msg` that is really a machine code (`2fa.verify`), not a sentence. */
-const MACHINE_CODE = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/
+/** A legacy `msg` that is really a machine code (`2fa.verify`, `invalid_grant`), not a sentence. */
+const MACHINE_CODE = /^[a-z0-9]+([._][a-z0-9]+)+$/
 
 /**
  * Reads the three error shapes the API family uses, in the order a body most specifically
