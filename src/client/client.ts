@@ -99,7 +99,7 @@ export class FastlyTokensClient {
    */
   async createToken(input: CreateTokenInput, opts?: CallOptions): Promise<CreatedToken> {
     const request = buildCreateTokenRequest(input)
-    const secrets = [input.password, request.otp]
+    const secrets = [input.password, input.otp, request.otp]
     const otpHeader: Record<string, string> = request.otp === undefined ? {} : { 'Fastly-OTP': request.otp }
     const useSudo = input.username === undefined
     if (useSudo && this.#apiToken === undefined) {
