@@ -1,0 +1,11 @@
+/** The incident engine: bulk revocation by id, revocation of leaked values, and the token audit. */
+export { parseTokenIdList, isWellFormedTokenId, TOKEN_ID_PATTERN } from './ids.js'
+export type { TokenIdList } from './ids.js'
+export { revokeMany } from './revoke-many.js'
+export type { RevokeManyOptions } from './revoke-many.js'
+export type { RevokeOutcome, RevokeOutcomeKind, RevokeProgress, RevokeReport } from './report.js'
+export { countOutcomes } from './report.js'
+export { revokeLeakedValues } from './leaked-values.js'
+export type { LeakedValueOutcome, RevokeLeakedValuesOptions } from './leaked-values.js'
+export { auditTokens, matchesAuditFilter, globToRegExp } from './audit.js'
+export type { AuditFilter, AuditOptions, AuditResult } from './audit.js'

@@ -1,0 +1,27 @@
+import type { FastlyTokensClient } from '../client/index.js'
+import type { Token } from '../types.js'
+import { describeFailure, type ApiFailureLike } from './refusal.js'
+
+/** The caller's view of the tokens: its own (`GET /tokens`), or a customer's for a superuser. */
+export type Listing = { ok: true; tokens: Token[]; ids: Set<string> } | { ok: false; reason: string }
+
+export async function listVisibleTokens(
+  client: FastlyTokensClient,
+  options: { customerId?: string; deadline?: number; signal?: AbortSignal }
+): Promise<Listing> {
+  const call = { deadline: options.deadline, signal: options.signal }
+  try {
+    const tokens =
+      options.customerId === undefined
+        ? await client.listTokensUser(call)
+        : await client.listTokensCustomer(options.customerId, call)
+    return { ok: true, tokens, ids: new Set(tokens.map(t => t.id)) }
+  } catch (error) {
+    return { ok: false, reason: describeFailure(error as ApiFailureLike) }
+  }
+}
+
+/** Where the token list came from, for reasons: "the token list of the user" or "... of customer X". */
+export function listingName(customerId: string | undefined): string {
+  return customerId === undefined ? "the caller's token list" : `the token list of customer ${customerId}`
+}

@@ -1,0 +1,140 @@
+import type { FastlyTokensClient } from '../client/index.js'
+import type { Token } from '../types.js'
+import { listingName, listVisibleTokens } from './listing.js'
+import { lookupTokens } from './lookups.js'
+import type { RevokeOutcome } from './report.js'
+import type { ApiFailureLike } from './refusal.js'
+import { probeBulkPolicy, type BulkPolicyVerdict } from './probe.js'
+
+/**
+ * Planning with free reads before spending a write. The list settles most ids at once: an id on
+ * it exists and is worth a write; an id absent from it is looked up on its own (GET /tokens/{id}),
+ * which answers 404 for no such token and 403 for another user's token the caller may not touch,
+ * and still finds another user's token a superuser may revoke. When the list is refused, every id
+ * is looked up. Only ids whose reads failed go to the writes blind, where the bulk refusals and
+ * bisection settle them.
+ *
+ * Why bother: under a bulk API that skips unknown ids (answers 204 and revokes what it can), a
+ * write proves nothing about an id; only a read before and after does. And reads are not
+ * rate-limited, while a bogus id costs writes to isolate.
+ */
+
+/** What is known about an id that will be written: how its existence was established. */
+export type Evidence = 'listed' | 'looked-up' | 'unknown'
+
+export interface RevokePlan {
+  /** Ids worth a write, input order. */
+  toWrite: string[]
+  evidence: Map<string, Evidence>
+  /** Ids the reads settled without a write. */
+  settled: Map<string, RevokeOutcome>
+  /** Why the list could not be used, if it could not. */
+  listFailure?: string
+  /** The token making the requests, when GET /tokens/self answered. */
+  self?: Token
+  /** What the bulk probe learned, when one was sent (see probe.ts). */
+  bulkPolicy?: BulkPolicyVerdict
+  reads: number
+  /** The probe's write, if any. */
+  writes: number
+}
+
+export interface PlanOptions {
+  customerId?: string
+  deadline?: number
+  signal?: AbortSignal
+  lookupConcurrency?: number
+  /** May spend one write on the bulk probe (false for dry runs). */
+  allowProbe?: boolean
+}
+
+/** Ids to look up, beyond which one probe write is cheaper than the reads it may save. */
+export const PROBE_THRESHOLD = 256
+
+/** Does this scope value let its token manage tokens? `global` does; read-only and purge scopes do not. */
+export function scopeCanManageTokens(scope: string): boolean {
+  return scope.split(/\s+/).includes('global')
+}
+
+export async function planRevocation(
+  client: FastlyTokensClient,
+  ids: readonly string[],
+  options: PlanOptions = {}
+): Promise<RevokePlan> {
+  const call = { deadline: options.deadline, signal: options.signal }
+  const [listing, self] = await Promise.all([
+    listVisibleTokens(client, options),
+    client.getTokenCurrent(call).catch((_: ApiFailureLike) => undefined)
+  ])
+  let reads = 2
+  const evidence = new Map<string, Evidence>()
+  const settled = new Map<string, RevokeOutcome>()
+
+  const toLookUp = listing.ok ? ids.filter(id => !listing.ids.has(id)) : [...ids]
+  if (listing.ok) for (const id of ids) if (listing.ids.has(id)) evidence.set(id, 'listed')
+  const canWrite = self === undefined || scopeCanManageTokens(self.scope)
+
+  let bulkPolicy: BulkPolicyVerdict | undefined
+  let writes = 0
+  if (!listing.ok && canWrite && options.allowProbe && toLookUp.length >= PROBE_THRESHOLD) {
+    const probe = await probeBulkPolicy(client, call)
+    bulkPolicy = probe.verdict
+    writes += probe.writes
+  }
+  // A server that refuses unknown ids by name settles them in the writes themselves.
+  const lookUp = bulkPolicy === 'checks-and-names' ? [] : toLookUp
+  if (lookUp.length === 0) for (const id of toLookUp) evidence.set(id, 'unknown')
+
+  const looked = await lookupTokens(client, lookUp, {
+    concurrency: options.lookupConcurrency,
+    deadline: options.deadline,
+    signal: options.signal
+  })
+  reads += looked.reads
+  const absent = listing.ok ? ` (absent from ${listingName(options.customerId)})` : ''
+  for (const [id, result] of looked.results) {
+    switch (result.kind) {
+      case 'exists':
+        evidence.set(id, 'looked-up')
+        break
+      case 'not-found':
+        settled.set(id, { id, outcome: 'not-found', reason: `${result.reason}${absent}` })
+        break
+      case 'forbidden':
+        settled.set(id, { id, outcome: 'forbidden', reason: result.reason })
+        break
+      case 'unknown':
+        // The list did not show it and the lookup failed: an own token it cannot be, but a
+        // superuser's reach is wider than its list, so let the write decide.
+        evidence.set(id, 'unknown')
+        break
+    }
+  }
+
+  // A token without the global scope cannot revoke other tokens (the API answers 403 to every
+  // such write): say so per id instead of spending writes to learn it. Its own token it can
+  // still revoke, through DELETE /tokens/self.
+  if (self && !canWrite) {
+    for (const id of ids) {
+      if (id === self.id || settled.has(id)) continue
+      evidence.delete(id)
+      settled.set(id, {
+        id,
+        outcome: 'forbidden',
+        reason: `not sent: the API token in use has scope "${self.scope}", and revoking tokens needs global`
+      })
+    }
+  }
+
+  const plan: RevokePlan = {
+    toWrite: ids.filter(id => evidence.has(id)),
+    evidence,
+    settled,
+    reads,
+    writes
+  }
+  if (!listing.ok) plan.listFailure = listing.reason
+  if (bulkPolicy !== undefined) plan.bulkPolicy = bulkPolicy
+  if (self) plan.self = self
+  return plan
+}
