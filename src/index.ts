@@ -5,3 +5,4 @@
  */
 export * from './types.js'
 export * from './client/index.js'
+export * from './revoke/index.js'
