@@ -112,6 +112,8 @@ describe('inspection API', () => {
       expect(() => sim.state.addToken({ user: 'ghost@example.com' })).toThrow(/no seeded user/)
       expect(() => sim.state.addToken({ user: 'new@example.com', scope: 'root' })).toThrow(/scope/)
       expect(() => sim.state.addToken({ user: 'new@example.com', expiresAt: 'soon' })).toThrow(/expiresAt/)
+      const fixedId = { user: 'new@example.com', id: 'sameId0000000000000001' } as { user: string }
+      expect(() => sim.state.addTokens(2, fixedId)).toThrow(/drawn per token/)
     })
     await expect(startSimulator({ users: [{ email: 'a@example.com', password: '' }] })).rejects.toThrow(
       /users\[0\]\.password/

@@ -228,6 +228,57 @@ describe('answers have the recorded shapes', () => {
     }
   })
 
+  it("replays go-fastly's recorded sequence: /sudo and /tokens with the same form, then the bulk delete", async () => {
+    const record = recorded('create_and_bulk_delete')
+    const local = await startSimulator({
+      clock: fixedClock(),
+      users: [{ email: 'testing@fastly.com', password: 'foobar', customerId: '51MumwLiSJyFTWhtbByYgR' }]
+    })
+    try {
+      const key = local.state.addToken({ user: 'testing@fastly.com' }).access_token
+      const created: string[] = []
+      for (const interaction of record.slice(0, 4)) {
+        const { method, url, headers, body } = interaction.request
+        const reply = await call(local, method, new URL(url).pathname, {
+          key,
+          headers: { 'content-type': headers['Content-Type']![0]!, 'user-agent': headers['User-Agent']![0]! },
+          body
+        })
+        expect(reply.status).toBe(interaction.response.status)
+        const answer = reply.json() as Record<string, unknown>
+        const expected = JSON.parse(interaction.response.body) as Record<string, unknown>
+        expect(JSON.stringify(shapeOf(answer))).toBe(JSON.stringify(shapeOf(expected)))
+        if (url.endsWith('/tokens')) {
+          expect(answer).toMatchObject({
+            name: expected.name,
+            services: expected.services,
+            service_id: expected.service_id
+          })
+          created.push(answer.id as string)
+        }
+        expect(Number(reply.headers['fastly-ratelimit-remaining'])).toBe(
+          1000 - local.state.writesUsed('testing@fastly.com')
+        )
+      }
+      const bulk = record[4]!
+      const body = bulk.request.body
+        .replace('2j1hEyxXOEqYaSipeZHaW4', created[0]!)
+        .replace('5NSGsvF9ybBxXAdEQhcYPz', created[1]!)
+      const reply = await call(local, 'DELETE', '/tokens', {
+        key,
+        headers: {
+          'content-type': bulk.request.headers['Content-Type']![0]!,
+          accept: bulk.request.headers.Accept![0]!
+        },
+        body
+      })
+      expect(reply.status).toBe(bulk.response.status)
+      expect(local.state.tokens()).toHaveLength(1)
+    } finally {
+      await local.close()
+    }
+  })
+
   it('the list shape has the documented key order exactly', async () => {
     const token = await createViaPassword(sim, {}, ADMIN_LOGIN)
     const reply = await call(sim, 'GET', `/tokens/${token.id}`, { key: token.access_token })

@@ -63,9 +63,9 @@ function routeNotFound(method: string, path: string): Answer {
 }
 
 /**
- * The HTTP front: one pass per request, no per-request allocation beyond the answer and a log
- * entry, so that the simulator is never the bottleneck of a benchmark. Order: route, fault
- * dice, body, delay, (failure before), handler, (failure after), answer, log.
+ * The HTTP front: one pass per request with map lookups only, no timers unless a delay is asked
+ * for, and an in-memory log, so that the simulator is never the bottleneck of a benchmark.
+ * Order: route, fault dice, body, delay, (failure before), handler, (failure after), answer, log.
  */
 export function createSimulatorServer(deps: ServerDeps): { server: Server; shutdown(): void } {
   const closing = new AbortController()

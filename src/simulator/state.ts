@@ -132,6 +132,11 @@ export class SimulatorState {
   addTokens(count: number, seed: Omit<SimTokenSeed, 'id' | 'accessToken'>): CreatedToken[] {
     if (!Number.isInteger(count) || count < 0)
       throw new TypeError(`addTokens(count): expected an integer >= 0, got ${count}`)
+    if ('id' in seed || 'accessToken' in seed) {
+      throw new TypeError(
+        'addTokens(seed): id and accessToken are drawn per token; use addToken for fixed values'
+      )
+    }
     const { user, input } = tokenFromSeed(this.#core, seed, 'addTokens(seed)')
     const now = this.#core.clock.now()
     const base = seed.name ?? 'bulk-token'
