@@ -1,5 +1,5 @@
-/** Entry point of the action's main step (bundled to dist/main/index.js). */
+/** Entry point of the action's main step (bundled to dist/main/index.js). runMain never rejects: it reports failures itself. */
 import { runMain } from './action/main-step.js'
 import { createStepDeps } from './action/step-deps.js'
 
-await runMain(createStepDeps())
+void runMain(createStepDeps())

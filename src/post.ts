@@ -2,4 +2,5 @@
 import { runPost } from './action/post-step.js'
 import { createStepDeps } from './action/step-deps.js'
 
-await runPost(createStepDeps())
+// No top-level await: the bundler transpiles each file on its own (see scripts/bundle.js).
+void runPost(createStepDeps())
