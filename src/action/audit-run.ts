@@ -37,7 +37,8 @@ export async function runAudit(
   const where = config.customerId ? `customer ${config.customerId}` : "api-token's user"
   const result = await auditTokens(client, audit.filter, {
     ...(config.customerId ? { customerId: config.customerId } : {}),
-    now: deps.now()
+    now: deps.now(),
+    deadline: deps.now() + MAIN_DEADLINE_MS
   })
   const matches = result.matches
   runner.info(`Audit of the tokens of ${where}: ${matches.length} of ${result.scanned} match the filters`)

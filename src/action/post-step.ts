@@ -139,6 +139,11 @@ export async function runPost(deps: StepDeps): Promise<PostReport> {
   }
   if (report.outcome === 'left-alive') runner.warning(report.line, { title: 'Fastly token not revoked' })
   else runner.info(report.line)
-  runner.appendSummary(`**Fastly token (post step):** ${report.line.replaceAll('|', '\\|')}\n`)
+  try {
+    runner.appendSummary(`**Fastly token (post step):** ${report.line.replaceAll('|', '\\|')}\n`)
+  } catch (error) {
+    // An unwritable summary file must not turn cleanup into a failed job.
+    runner.warning(`Could not write the job summary: ${describeFailure(error)}`)
+  }
   return report
 }
