@@ -35,6 +35,11 @@ try {
   const main = await runStep({ step: 'main', inputs })
   rule(`main step: exit ${main.exitCode}, ${main.durationMs.toFixed(0)} ms (log as the runner shows it)`)
   console.log(indent(main.log))
+  const masks = main.commands.filter(c => c.command === 'add-mask').length
+  console.log(
+    `  (${masks} values registered with ::add-mask:: before use, the password first, then the token: a runner shows them as ***)`
+  )
+  expect(masks >= 2, `main registered ${masks} masks, expected the password and the token`)
   const token = main.outputs.token
   rule('outputs')
   for (const [name, value] of Object.entries(main.outputs))

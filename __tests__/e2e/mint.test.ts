@@ -23,15 +23,13 @@ const CONTEXT_NAME = 'gha/octo-org/octo-repo/run-4242-1/deploy'
 describe.each([false, true])('mint and revoke (step debug %s)', debug => {
   it('mints, masks, verifies, outputs, exports, and revokes in post', () =>
     withSimulator({}, async sim => {
-      const { main, post } = await runJob({
-        debug,
-        inputs: {
-          username: DEMO.user,
-          password: DEMO.password,
-          'api-url': sim.url,
-          services: 'svcDeploy0000000000001'
-        }
-      })
+      const inputs = {
+        username: DEMO.user,
+        password: DEMO.password,
+        'api-url': sim.url,
+        services: 'svcDeploy0000000000001'
+      }
+      const main = await runStep({ step: 'main', debug, inputs })
       expect(main.exitCode).toBe(0)
       const token = main.outputs.token!
       expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/)
@@ -57,6 +55,8 @@ describe.each([false, true])('mint and revoke (step debug %s)', debug => {
       expect(main.summary).toContain(`Minted \`${CONTEXT_NAME}\``)
       expect(main.log).not.toContain(token)
       if (debug) expect(messages(main, 'debug').length).toBeGreaterThan(0)
+
+      const post = await runStep({ step: 'post', debug, inputs, state: main.state })
 
       expect(post.exitCode).toBe(0)
       expect(logLines(post)).toContain(
