@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+/** `fastly-tokens`: the terminal front end. All behaviour lives in runCli (run.ts). */
+import { runCli } from './run.js'
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin
+})

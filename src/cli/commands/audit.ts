@@ -1,0 +1,160 @@
+import { auditTokens, revokeMany, type AuditFilter } from '../../revoke/index.js'
+import type { Token } from '../../types.js'
+import type { Command, CommandContext } from '../context.js'
+import { EXIT, UsageError } from '../exit-codes.js'
+import { ENGINE_HELP, ENGINE_OPTIONS, engineOptions, printRevokeReport } from '../revoke-report.js'
+import { formatTable } from '../table.js'
+import { checkCustomerId } from './list.js'
+
+const HELP = `Usage: fastly-tokens audit [filters] [--revoke-matching [--dry-run]]
+
+Lists the tokens of FASTLY_API_TOKEN's user (or, with --customer-id or
+FASTLY_CUSTOMER_ID, of the whole customer: superusers) and shows those that
+pass every filter given (no filter: all of them).
+
+Filters:
+  --name GLOB             name matches the glob (* any run, ? one character), e.g. "ci-*"
+  --scope SCOPE           holds this scope (space-separate several: must hold all)
+  --created-before DATE   created before this date or time (2024-01-31, or ISO 8601)
+  --expired               has expired; --not-expired: has not (or never expires)
+  --never-expires         has no expiry; --has-expiry: has one
+  --unused-days N         not used for N days (a never-used token counts from creation)
+
+Acting on the matches:
+  --revoke-matching       revoke them through the bulk engine (needs a filter; the
+                          token making the requests is never revoked by this)
+${ENGINE_HELP}
+
+Global: --json ({ scanned, matches, revoke? }), --progress, --api-url URL.`
+
+function parseDate(text: string): Date {
+  const value = text.trim()
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value)
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+    throw new UsageError(
+      `--created-before: expected a date like 2024-01-31 or 2024-01-31T12:00:00Z, got "${value}"`
+    )
+  }
+  return date
+}
+
+function filterFrom(values: Record<string, unknown>): AuditFilter {
+  const filter: AuditFilter = {}
+  const name = values.name as string | undefined
+  if (name !== undefined) {
+    if (name === '') throw new UsageError('--name: give a glob such as "ci-*"')
+    filter.nameGlob = name
+  }
+  const scope = values.scope as string | undefined
+  if (scope !== undefined) {
+    const known = ['global', 'purge_select', 'purge_all', 'global:read']
+    const bad = scope.split(/\s+/).filter(s => s !== '' && !known.includes(s))
+    if (bad.length > 0 || scope.trim() === '') {
+      throw new UsageError(`--scope: expected ${known.join(', ')}; got "${bad.join(' ') || scope}"`)
+    }
+    filter.scope = scope.trim()
+  }
+  const before = values['created-before'] as string | undefined
+  if (before !== undefined) filter.createdBefore = parseDate(before)
+  if (values.expired === true && values['not-expired'] === true)
+    throw new UsageError('--expired and --not-expired exclude each other')
+  if (values.expired === true) filter.expired = true
+  if (values['not-expired'] === true) filter.expired = false
+  if (values['never-expires'] === true && values['has-expiry'] === true) {
+    throw new UsageError('--never-expires and --has-expiry exclude each other')
+  }
+  if (values['never-expires'] === true) filter.neverExpires = true
+  if (values['has-expiry'] === true) filter.neverExpires = false
+  const unused = values['unused-days'] as string | undefined
+  if (unused !== undefined) {
+    if (!/^\d+$/.test(unused) || Number(unused) < 1 || Number(unused) > 36_500) {
+      throw new UsageError(`--unused-days: expected a whole number of days (1 or more), got "${unused}"`)
+    }
+    filter.unusedForDays = Number(unused)
+  }
+  return filter
+}
+
+function printMatches(ctx: CommandContext, matches: Token[], scanned: number): void {
+  if (matches.length > 0) {
+    ctx.print(
+      formatTable(
+        ['ID', 'SCOPE', 'CREATED', 'LAST USED', 'EXPIRES', 'NAME'],
+        matches.map(t => [
+          t.id,
+          t.scope,
+          t.created_at,
+          t.last_used_at ?? 'never',
+          t.expires_at ?? 'never',
+          t.name
+        ])
+      )
+    )
+  }
+  ctx.print(`${matches.length} of ${scanned} token${scanned === 1 ? '' : 's'} match`)
+}
+
+export const auditCommand: Command = {
+  name: 'audit',
+  summary: 'find stale, everlasting or over-privileged tokens; optionally revoke them',
+  help: HELP,
+  options: {
+    name: { type: 'string' },
+    scope: { type: 'string' },
+    'created-before': { type: 'string' },
+    expired: { type: 'boolean' },
+    'not-expired': { type: 'boolean' },
+    'never-expires': { type: 'boolean' },
+    'has-expiry': { type: 'boolean' },
+    'unused-days': { type: 'string' },
+    'customer-id': { type: 'string' },
+    'revoke-matching': { type: 'boolean' },
+    ...ENGINE_OPTIONS
+  },
+  async run(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
+    const filter = filterFrom(values)
+    const customerId = checkCustomerId(
+      (values['customer-id'] as string | undefined) ?? ctx.io.env.FASTLY_CUSTOMER_ID
+    )
+    const revoke = values['revoke-matching'] === true
+    if (revoke && Object.keys(filter).length === 0) {
+      throw new UsageError(
+        '--revoke-matching needs at least one filter: without one it would revoke every token'
+      )
+    }
+    if (!revoke && (values['dry-run'] === true || values['left-file'] !== undefined)) {
+      throw new UsageError('--dry-run and --left-file go with --revoke-matching')
+    }
+    const options = engineOptions(ctx, values, customerId)
+    const client = ctx.client({ needsToken: true })
+    const result = await auditTokens(client, filter, {
+      ...(customerId === undefined ? {} : { customerId }),
+      now: ctx.now()
+    })
+    if (!revoke) {
+      if (ctx.flags.json) ctx.printJson(result)
+      else printMatches(ctx, result.matches, result.scanned)
+      return EXIT.ok
+    }
+
+    // The token doing the audit stays: revoking it would end the run (and the responder's access).
+    const self = await client.getTokenCurrent()
+    const ids = result.matches.map(t => t.id).filter(id => id !== self.id)
+    if (ids.length < result.matches.length)
+      ctx.note(`not revoking ${self.id}: it is the token making the requests`)
+    if (!ctx.flags.json) printMatches(ctx, result.matches, result.scanned)
+    if (ids.length === 0) {
+      if (ctx.flags.json) ctx.printJson(result)
+      return EXIT.ok
+    }
+    const progress = ctx.progress(options.dryRun ? 'planning' : 'revoking')
+    if (progress) options.onProgress = p => progress.update(p)
+    try {
+      const report = await revokeMany(client, ids, options)
+      progress?.done()
+      return await printRevokeReport(ctx, report, values, r => ({ ...result, revoke: r }))
+    } finally {
+      progress?.done()
+    }
+  }
+}

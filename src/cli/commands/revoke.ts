@@ -1,0 +1,159 @@
+import { readFile } from 'node:fs/promises'
+import {
+  parseTokenIdList,
+  revokeLeakedValues,
+  revokeMany,
+  type LeakedValueOutcome
+} from '../../revoke/index.js'
+import type { Command, CommandContext } from '../context.js'
+import { EXIT, UsageError } from '../exit-codes.js'
+import { readStdin } from '../io.js'
+import { ENGINE_HELP, ENGINE_OPTIONS, engineOptions, printRevokeReport } from '../revoke-report.js'
+import { formatTable } from '../table.js'
+import { checkCustomerId } from './list.js'
+
+const HELP = `Usage: fastly-tokens revoke (--id ID... | --ids-file FILE | --value VALUE | --current) [options]
+
+By id (FASTLY_API_TOKEN authenticates; a superuser may revoke other users' tokens):
+  --id ID                 a token id; repeat it, or separate ids with commas
+  --ids-file FILE         ids separated by newlines, commas or spaces; "-" reads stdin
+  --customer-id ID        plan and verify with the customer's token list (superusers)
+${ENGINE_HELP}
+
+By leaked value (no API token needed: each value revokes itself with
+DELETE /tokens/self, after GET /tokens/self records which token it was):
+  --value VALUE           a leaked token value; "-" reads values from stdin, one per
+                          line. Prefer "-": an argument lands in the shell history
+                          and the process list. Values are never printed.
+
+The token in FASTLY_API_TOKEN itself:
+  --current               revoke it (DELETE /tokens/self)
+
+Global: --json, --progress, --api-url URL. Exit 0 when every id or value is
+revoked (or already gone, for values), 1 when some were not, 2 on bad input,
+3 when the API refused the caller or could not be reached.`
+
+/** A token value pasted where ids go: refuse it rather than print it back as a "malformed id". */
+function looksLikeValue(entry: string): boolean {
+  return /^[A-Za-z0-9_-]{24,64}$/.test(entry) && /[-_]/.test(entry)
+}
+
+async function readIds(ctx: CommandContext, ids: string[] | undefined, file: string | undefined) {
+  let text = (ids ?? []).join('\n')
+  if (file !== undefined) {
+    try {
+      text += `\n${file === '-' ? await readStdin(ctx.io, '--ids-file -') : await readFile(file, 'utf8')}`
+    } catch (error) {
+      throw new UsageError(
+        `--ids-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`
+      )
+    }
+  }
+  const list = parseTokenIdList(text)
+  const secretLike = list.malformed.filter(looksLikeValue).length
+  if (secretLike > 0) {
+    throw new UsageError(
+      `${secretLike} entr${secretLike === 1 ? 'y looks' : 'ies look'} like a token value, not an id (not printed); ` +
+        'revoke values with --value -'
+    )
+  }
+  if (list.ids.length + list.malformed.length === 0) throw new UsageError('no token ids given')
+  return [...list.ids, ...list.malformed]
+}
+
+function printValueOutcomes(ctx: CommandContext, outcomes: LeakedValueOutcome[]): number {
+  if (ctx.flags.json) ctx.printJson(outcomes)
+  else {
+    ctx.print(
+      formatTable(
+        ['VALUE', 'TOKEN ID', 'NAME', 'OUTCOME', 'DETAIL'],
+        outcomes.map(o => [
+          `#${o.index + 1}`,
+          o.tokenId ?? '',
+          o.name ?? '',
+          o.outcome === 'revoked'
+            ? o.verified
+              ? 'revoked (verified)'
+              : 'revoked (not verified)'
+            : o.outcome,
+          o.reason ?? ''
+        ])
+      )
+    )
+  }
+  return outcomes.every(o => o.outcome !== 'failed') ? EXIT.ok : EXIT.incomplete
+}
+
+export const revokeCommand: Command = {
+  name: 'revoke',
+  summary: 'revoke tokens by id (in bulk), by leaked value, or the current one',
+  help: HELP,
+  options: {
+    id: { type: 'string', multiple: true },
+    'ids-file': { type: 'string' },
+    value: { type: 'string', multiple: true },
+    current: { type: 'boolean' },
+    'customer-id': { type: 'string' },
+    ...ENGINE_OPTIONS
+  },
+  async run(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
+    const ids = values.id as string[] | undefined
+    const idsFile = values['ids-file'] as string | undefined
+    const valueArgs = values.value as string[] | undefined
+    const current = values.current === true
+    const modes = [ids !== undefined || idsFile !== undefined, valueArgs !== undefined, current].filter(
+      Boolean
+    )
+    if (modes.length !== 1) throw new UsageError('give exactly one of --id/--ids-file, --value or --current')
+
+    if (valueArgs !== undefined) {
+      let leaked: string[] = []
+      for (const v of valueArgs) {
+        if (v === '-') leaked.push(...(await readStdin(ctx.io, '--value -')).split(/\r?\n/))
+        else leaked.push(v)
+      }
+      leaked = leaked.map(v => v.trim()).filter(Boolean)
+      if (leaked.length === 0)
+        throw new UsageError('--value: no values given (one per line on stdin with --value -)')
+      if (valueArgs.some(v => v !== '-')) {
+        ctx.note(
+          'note: a value given as an argument lands in the shell history; --value - reads stdin instead'
+        )
+      }
+      if (values['dry-run'] === true) {
+        ctx.note(
+          `dry run: ${leaked.length} value(s) would each be revoked with DELETE /tokens/self; nothing sent`
+        )
+        return EXIT.ok
+      }
+      const base = ctx.client({ needsToken: false })
+      return printValueOutcomes(ctx, await revokeLeakedValues(base, leaked))
+    }
+
+    if (current) {
+      const client = ctx.client({ needsToken: true, why: '--current revokes that token' })
+      if (values['dry-run'] === true) {
+        const self = await client.getTokenCurrent()
+        ctx.note(`dry run: would revoke ${self.id} "${self.name}"; nothing sent`)
+        return EXIT.ok
+      }
+      return printValueOutcomes(ctx, await revokeLeakedValues(client, [ctx.io.env.FASTLY_API_TOKEN!.trim()]))
+    }
+
+    const customerId = checkCustomerId(
+      (values['customer-id'] as string | undefined) ?? ctx.io.env.FASTLY_CUSTOMER_ID
+    )
+    const list = await readIds(ctx, ids, idsFile)
+    const options = engineOptions(ctx, values, customerId)
+    const client = ctx.client({ needsToken: true, why: 'revoking by id' })
+    const progress = ctx.progress(options.dryRun ? 'planning' : 'revoking')
+    if (progress) options.onProgress = p => progress.update(p)
+    try {
+      const report = await revokeMany(client, list, options)
+      progress?.done()
+      return printRevokeReport(ctx, report, values)
+    } finally {
+      progress?.done()
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import type { FastlyTokensClientOptions } from '../client/index.js'
+
+/** A stream the CLI writes to: process.stdout/stderr, or a test's collector. */
+export interface CliOutput {
+  write(chunk: string): unknown
+  /** True when a terminal is attached (the progress line redraws itself then). */
+  isTTY?: boolean
+}
+
+/** Everything the CLI touches outside itself, so that it runs in-process in tests. */
+export interface CliIo {
+  env: Record<string, string | undefined>
+  stdout: CliOutput
+  stderr: CliOutput
+  /** Read for `--value -`, `--ids-file -` and `--password -`. */
+  stdin?: AsyncIterable<string | Buffer>
+  /** Clock and sleep for rate-limit waits (default Date.now and a timer). */
+  now?: () => number
+  sleep?: (ms: number) => Promise<void>
+  /** Extra client settings (a test's retry policy, a dispatcher). Never credentials. */
+  clientOptions?: Omit<FastlyTokensClientOptions, 'apiToken' | 'baseUrl' | 'env'>
+}
+
+/** At most this much is read from stdin: ids and values are short, a runaway pipe is not. */
+const STDIN_LIMIT = 4 * 1024 * 1024
+
+export async function readStdin(io: CliIo, what: string): Promise<string> {
+  if (!io.stdin) return ''
+  let text = ''
+  for await (const chunk of io.stdin) {
+    text += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+    if (text.length > STDIN_LIMIT) throw new RangeError(`${what}: standard input is larger than 4 MiB`)
+  }
+  return text
+}

@@ -1,0 +1,120 @@
+import { writeFile } from 'node:fs/promises'
+import { countOutcomes, type RevokeManyOptions, type RevokeReport } from '../revoke/index.js'
+import type { CommandContext } from './context.js'
+import { parseDurationFlag } from './duration.js'
+import { EXIT, UsageError } from './exit-codes.js'
+import { formatTable } from './table.js'
+
+/** Flags shared by `revoke` and `audit --revoke-matching`. */
+export const ENGINE_OPTIONS = {
+  'dry-run': { type: 'boolean' },
+  'no-verify': { type: 'boolean' },
+  'chunk-size': { type: 'string' },
+  'max-time': { type: 'string' },
+  'left-file': { type: 'string' }
+} as const
+
+export const ENGINE_HELP = `  --dry-run               plan with reads only: say what would be revoked, spend no write
+  --no-verify             skip the list read that confirms each revoked id is gone
+  --chunk-size N          first bulk size (default 1000; the server's cap is learned)
+  --max-time DURATION     stop waiting and writing after this long (e.g. 10m); ids not
+                          sent by then are reported "left". Default: wait for the
+                          rate-limit window to reset as often as needed
+  --left-file PATH        write the left ids there, one per line, for a second run`
+
+export function engineOptions(
+  ctx: CommandContext,
+  values: Record<string, unknown>,
+  customerId: string | undefined
+): RevokeManyOptions {
+  const options: RevokeManyOptions = {}
+  if (customerId !== undefined) options.customerId = customerId
+  if (values['dry-run'] === true) options.dryRun = true
+  if (values['no-verify'] === true) options.verify = false
+  const chunk = values['chunk-size'] as string | undefined
+  if (chunk !== undefined) {
+    if (!/^\d+$/.test(chunk) || Number(chunk) < 1 || Number(chunk) > 10_000) {
+      throw new UsageError(`--chunk-size: expected a whole number from 1 to 10000, got "${chunk}"`)
+    }
+    options.initialChunkSize = Number(chunk)
+  }
+  const maxTime = values['max-time'] as string | undefined
+  if (maxTime !== undefined) options.deadline = ctx.now() + parseDurationFlag('--max-time', maxTime)
+  if (ctx.io.now) options.now = ctx.io.now
+  if (ctx.io.sleep) options.sleep = ctx.io.sleep
+  return options
+}
+
+/** Every outcome for short runs; for long ones only the ids that need a look, to keep a terminal usable. */
+const LIST_ALL_UP_TO = 100
+
+export async function printRevokeReport(
+  ctx: CommandContext,
+  report: RevokeReport,
+  values: Record<string, unknown>,
+  /** Wraps the report for --json (audit nests it under `revoke`). */
+  jsonShape: (report: RevokeReport) => unknown = r => r
+): Promise<number> {
+  const leftFile = values['left-file'] as string | undefined
+  if (leftFile !== undefined && report.leftIds.length > 0) {
+    await writeFile(leftFile, `${report.leftIds.join('\n')}\n`)
+  }
+  if (ctx.flags.json) {
+    ctx.printJson(jsonShape(report))
+  } else {
+    const shown =
+      report.outcomes.length <= LIST_ALL_UP_TO
+        ? report.outcomes
+        : report.outcomes.filter(o => o.outcome !== 'revoked' || o.verified !== true)
+    if (shown.length > 0) {
+      ctx.print(
+        formatTable(
+          ['ID', 'OUTCOME', 'DETAIL'],
+          shown.map(o => [
+            o.id,
+            o.outcome === 'revoked'
+              ? o.verified
+                ? 'revoked (verified)'
+                : 'revoked (not verified)'
+              : o.outcome,
+            o.reason ?? ''
+          ])
+        )
+      )
+    }
+    if (shown.length < report.outcomes.length) {
+      ctx.print(
+        `(${report.outcomes.length - shown.length} verified revocations not listed; --json lists every id)`
+      )
+    }
+    const c = countOutcomes(report.outcomes)
+    const verified = report.outcomes.filter(o => o.verified).length
+    const parts = [
+      `${c.revoked} revoked (${verified} verified)`,
+      ...(c['would-revoke'] ? [`${c['would-revoke']} would be revoked`] : []),
+      `${c['not-found']} not found`,
+      `${c.forbidden} forbidden`,
+      `${c.failed} failed`,
+      ...(c.malformed ? [`${c.malformed} malformed`] : []),
+      `${c.left} left`
+    ]
+    ctx.print(
+      `${parts.join(', ')}; ${report.writes} write and ${report.reads} read requests` +
+        (report.learnedCap ? `, bulk size ${report.learnedCap}` : '')
+    )
+    if (report.leftIds.length > 0) {
+      ctx.note(
+        `${report.leftIds.length} id(s) were not sent before the write budget or --max-time ran out; run again ` +
+          (leftFile ? `with --ids-file ${leftFile}` : 'with the left ids (--left-file keeps them)') +
+          ' after the rate-limit window resets.'
+      )
+    }
+  }
+  return revokeExitCode(report)
+}
+
+export function revokeExitCode(report: RevokeReport): number {
+  return report.outcomes.every(o => o.outcome === 'revoked' || o.outcome === 'would-revoke')
+    ? EXIT.ok
+    : EXIT.incomplete
+}

@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util'
+import { FastlyApiError, PACKAGE_VERSION } from '../client/index.js'
+import { auditCommand } from './commands/audit.js'
+import { createCommand } from './commands/create.js'
+import { listCommand } from './commands/list.js'
+import { revokeCommand } from './commands/revoke.js'
+import { CommandContext, GLOBAL_OPTIONS, type Command } from './context.js'
+import { EXIT, UsageError } from './exit-codes.js'
+import { mainHelp } from './help.js'
+import type { CliIo } from './io.js'
+
+export type { CliIo, CliOutput } from './io.js'
+export { EXIT } from './exit-codes.js'
+
+export const COMMANDS: readonly Command[] = [createCommand, listCommand, revokeCommand, auditCommand]
+
+/** Global flags may come before the command too: `fastly-tokens --json list`. */
+function splitCommand(argv: readonly string[]): { name?: string; args: string[] } {
+  const before: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (!arg.startsWith('-')) return { name: arg, args: [...before, ...argv.slice(i + 1)] }
+    before.push(arg)
+    if (arg === '--api-url') before.push(argv[++i] ?? '')
+  }
+  return { args: before }
+}
+
+function problemText(error: unknown): string {
+  if (error instanceof FastlyApiError) return error.message
+  return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * The `fastly-tokens` command line, callable in-process: it turns arguments into module calls and
+ * their results into text or JSON, and returns the exit code. No API logic lives here.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const { name, args } = splitCommand(argv)
+  if (name === undefined) {
+    if (args.includes('--version')) {
+      io.stdout.write(`${PACKAGE_VERSION}\n`)
+      return EXIT.ok
+    }
+    const help = mainHelp(COMMANDS)
+    if (args.includes('--help') || args.includes('-h')) {
+      io.stdout.write(help)
+      return EXIT.ok
+    }
+    io.stderr.write(`${help}\nerror: no command given\n`)
+    return EXIT.usage
+  }
+  const command = COMMANDS.find(c => c.name === name)
+  if (!command) {
+    io.stderr.write(`error: unknown command "${name}" (commands: ${COMMANDS.map(c => c.name).join(', ')})\n`)
+    return EXIT.usage
+  }
+
+  let ctx: CommandContext | undefined
+  try {
+    let parsed
+    try {
+      parsed = parseArgs({
+        args,
+        options: { ...GLOBAL_OPTIONS, ...command.options },
+        allowPositionals: true,
+        strict: true
+      })
+    } catch (error) {
+      throw new UsageError((error as Error).message)
+    }
+    const { values, positionals } = parsed
+    if (values.help === true) {
+      io.stdout.write(`${command.help}\n`)
+      return EXIT.ok
+    }
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`)
+    ctx = new CommandContext(io, {
+      json: values.json === true,
+      progress: values.progress === true,
+      ...(typeof values['api-url'] === 'string' ? { apiUrl: values['api-url'] } : {})
+    })
+    return await command.run(ctx, values as Record<string, unknown>, positionals)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(
+        `error: ${error.message}\nRun "fastly-tokens ${command.name} --help" for the options.\n`
+      )
+      return EXIT.usage
+    }
+    if (error instanceof FastlyApiError) {
+      io.stderr.write(`error: ${problemText(error)}\n`)
+      return EXIT.api
+    }
+    // The module refuses bad input with a TypeError before any request: still the user's input.
+    if (error instanceof TypeError || error instanceof RangeError) {
+      io.stderr.write(`error: ${problemText(error)}\n`)
+      return EXIT.usage
+    }
+    io.stderr.write(`internal error: ${problemText(error)}\n`)
+    return EXIT.internal
+  } finally {
+    await ctx?.close()
+  }
+}
