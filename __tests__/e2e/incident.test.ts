@@ -3,7 +3,7 @@
  * leaked values (one already revoked), and an audit with revoke-matching, dry run first.
  */
 import { describe, it, expect } from '@jest/globals'
-import { DEMO, assertNoLeak, logLines, messages, runStep, withSimulator } from './harness.js'
+import { DEMO, TOKEN_HOMES, assertNoLeak, logLines, messages, runStep, withSimulator } from './harness.js'
 
 describe('revoke-token-ids', () => {
   it('revokes every good id, reports unknown and malformed ones, and fails after trying all', () =>
@@ -42,6 +42,30 @@ describe('revoke-token-ids', () => {
       expect(main.summary).toContain('### Token ids: 3 revoked, 2 not revoked')
       expect(main.summary).toMatch(/\| not-an-id! \| malformed \|/)
       assertNoLeak(main, { 'api-token': admin.access_token })
+    }))
+})
+
+describe('revoke-token-ids with the token minted in the same step', () => {
+  it('mints a global token, then revokes the listed ids with it', () =>
+    withSimulator({}, async sim => {
+      const leaked = sim.state.addTokens(2, { user: DEMO.user, name: 'leaked' })
+      const main = await runStep({
+        step: 'main',
+        inputs: {
+          username: DEMO.user,
+          password: DEMO.password,
+          scope: 'global',
+          'revoke-token-ids': leaked.map(t => t.id).join('\n'),
+          'api-url': sim.url
+        }
+      })
+      expect(main.exitCode).toBe(0)
+      expect(JSON.parse(main.outputs['revoked-ids']!)).toEqual(leaked.map(t => t.id))
+      for (const t of leaked) expect(sim.state.token(t.id)).toBeUndefined()
+      const bulk = sim.state.requests().filter(r => r.route === 'DELETE /tokens')
+      expect(bulk.map(r => r.tokenId)).toEqual([main.outputs['token-id']])
+      expect(sim.state.findByAccessToken(main.outputs.token!)).toBeDefined()
+      assertNoLeak(main, { token: main.outputs.token, password: DEMO.password }, { token: TOKEN_HOMES })
     }))
 })
 

@@ -199,6 +199,20 @@ async function scopeRewritingProxy(
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, minted }
 }
 
+it('tells a 2FA account without totp-secret or otp what to set', () =>
+  withSimulator({}, async sim => {
+    const main = await runStep({
+      step: 'main',
+      inputs: { username: DEMO.twoFactorUser, password: DEMO.twoFactorPassword, 'api-url': sim.url }
+    })
+    expect(main.exitCode).toBe(1)
+    expect(messages(main, 'error')[0]).toMatch(
+      /^Fastly API POST \/tokens answered 400: the account uses two-factor authentication; set totp-secret \(the authenticator's base32 secret\) or otp$/
+    )
+    expect(sim.state.tokens()).toEqual([])
+    assertNoLeak(main, { password: DEMO.twoFactorPassword })
+  }))
+
 describe('verification', () => {
   it('refuses a token that came back different from the request, revoking it before failing', () =>
     withSimulator({}, async sim => {

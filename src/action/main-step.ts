@@ -44,6 +44,11 @@ async function mintAndHandOver(
     revoke: config.revoke
   })
   runner.info(`Minted token ${created.id} (expires ${created.expires_at ?? 'never'})`)
+  const budget = base.rateLimit
+  if (budget) {
+    const reset = new Date(budget.resetEpochSeconds * 1000).toISOString()
+    runner.debug(`write budget after the mint: ${budget.remaining} requests left until ${reset}`)
+  }
 
   const own = base.withToken(created.access_token)
   let problems: string[]
