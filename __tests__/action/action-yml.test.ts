@@ -4,7 +4,8 @@
  * the runner fills in agree with the code's own fallbacks. The project's workflow passes actionlint.
  */
 import { describe, it, expect } from '@jest/globals'
-import { readFileSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { readInputDefaults } from '../../scripts/run-action.js'
@@ -88,6 +89,33 @@ describe('workflows', () => {
       const path = join('.github/workflows', file)
       const problems = await runLint(readFileSync(path, 'utf8'), path)
       expect(problems.map(p => `${p.line}:${p.column} ${p.message}`)).toEqual([])
+    }
+  )
+})
+
+describe('README', () => {
+  // The action section's workflow examples, each made a whole workflow (`on:` added when absent).
+  const readme = readFileSync('README.md', 'utf8')
+  const section = readme.slice(
+    readme.indexOf('<!-- section:action -->'),
+    readme.indexOf('<!-- section:module -->')
+  )
+  const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1]!)
+
+  it('has the three usage examples', () => expect(blocks.length).toBeGreaterThanOrEqual(3))
+
+  it.each(blocks.map((block, i) => [i + 1, block] as const))(
+    'example %i passes actionlint',
+    async (i, block) => {
+      const dir = mkdtempSync(join(tmpdir(), 'readme-lint-'))
+      const path = join(dir, `example-${i}.yml`)
+      writeFileSync(path, /^on:/m.test(block) ? block : `on: workflow_dispatch\n${block}`)
+      try {
+        const problems = await runLint(readFileSync(path, 'utf8'), path)
+        expect(problems.map(p => `${p.line}:${p.column} ${p.message}`)).toEqual([])
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
     }
   )
 })
