@@ -48,7 +48,9 @@ export function httpFailure(
   attempts: number,
   note?: string
 ): FastlyApiError {
-  const parsed = parseErrorBody(answer.body)
+  // Redacted before parsing as well as after: the parsed excerpt squeezes blanks and is cut at 500
+  // characters, and a squeezed or cut secret no longer matches any spelling redaction looks for.
+  const parsed = parseErrorBody(redactSecrets(answer.body, req.secrets))
   const apiMessage =
     parsed.apiMessage === undefined ? undefined : redactSecrets(parsed.apiMessage, req.secrets)
   const detail = parsed.detail === undefined ? undefined : redactSecrets(parsed.detail, req.secrets)

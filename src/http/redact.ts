@@ -8,9 +8,9 @@ function escapeRegExp(text: string): string {
 /**
  * Removes every known secret from text that came from the server (an API message may echo the
  * request) or from a socket error. Each secret is also removed in its percent-encoded and
- * form-encoded spellings, since a server echoing a form body would show those. One pass over the
- * text with the longest spellings first, so a secret that contains another is removed whole and
- * the marker itself is never rewritten.
+ * form-encoded spellings, since a server echoing a form body would show those, and JSON-escaped,
+ * as a JSON body would hold it. One pass over the text with the longest spellings first, so a
+ * secret that contains another is removed whole and the marker itself is never rewritten.
  */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
   const spellings = new Set<string>()
@@ -19,6 +19,8 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
     spellings.add(secret)
     spellings.add(encodeURIComponent(secret))
     spellings.add(new URLSearchParams({ s: secret }).toString().slice(2))
+    // As a JSON string holds it (quotes, backslashes and control characters escaped).
+    spellings.add(JSON.stringify(secret).slice(1, -1))
   }
   if (spellings.size === 0) return text
   const pattern = [...spellings]
