@@ -36,6 +36,8 @@ export interface RunStepOptions {
   dist?: string
   actionYml?: string
   timeoutMs?: number
+  /** Send this signal once stdout matches `line`, as a runner does when the job is cancelled. */
+  signalWhen?: { signal: NodeJS.Signals; line: RegExp }
 }
 
 export function inputVariable(name: string): string

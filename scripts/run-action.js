@@ -133,7 +133,8 @@ export function renderLog(stdout, { debug = false } = {}) {
 
 /**
  * Runs one step. `state` is what the main step saved (post only); `env` adds to (or, with a value
- * of undefined, removes from) the runner-like environment. Resolves, never rejects on a failing step.
+ * of undefined, removes from) the runner-like environment; `signalWhen: { signal, line }` signals the
+ * step, as a runner does on cancellation, once its stdout matches `line`. Resolves, never rejects on a failing step.
  */
 export async function runStep({
   step,
@@ -144,7 +145,8 @@ export async function runStep({
   cwd = ROOT,
   dist = join(ROOT, 'dist'),
   actionYml = join(ROOT, 'action.yml'),
-  timeoutMs = 120_000
+  timeoutMs = 120_000,
+  signalWhen
 }) {
   if (step !== 'main' && step !== 'post') throw new Error(`step must be main or post, got ${step}`)
   const dir = mkdtempSync(join(tmpdir(), `fta-${step}-`))
@@ -198,6 +200,16 @@ export async function runStep({
   child.stdout.on('data', chunk => out.push(chunk))
   child.stderr.on('data', chunk => err.push(chunk))
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+  // A cancelled job: the runner signals the step while it runs (here: once a given line shows).
+  let signalled = false
+  if (signalWhen) {
+    child.stdout.on('data', () => {
+      if (!signalled && signalWhen.line.test(Buffer.concat(out).toString('utf8'))) {
+        signalled = true
+        child.kill(signalWhen.signal)
+      }
+    })
+  }
   const [exitCode, signal] = await new Promise((resolve, reject) => {
     child.on('error', reject)
     child.on('close', (code, sig) => resolve([code, sig]))

@@ -1,5 +1,9 @@
 /** Entry point of the action's main step (bundled to dist/main/index.js). runMain never rejects: it reports failures itself. */
+import { deferCancellation } from './action/cancellation.js'
 import { runMain } from './action/main-step.js'
 import { createStepDeps } from './action/step-deps.js'
 
-void runMain(createStepDeps())
+// No top-level await: the bundler transpiles each file on its own (see scripts/bundle.js).
+const deps = createStepDeps()
+const release = deferCancellation(deps.runner)
+void runMain(deps).finally(release)

@@ -167,3 +167,22 @@ it('keeps the token with revoke: false, and says until when', () =>
     expect(sim.state.findByAccessToken(main.outputs.token!)).toBeDefined()
     assertNoLeak(result, secretsOf(main), { token: TOKEN_HOMES })
   }))
+
+it('hands a token minted while the job is being cancelled to post, which revokes it', () =>
+  withSimulator({ faults: [{ route: 'POST /tokens', kind: 'latency', ms: 500 }] }, async sim => {
+    const inputs = { username: DEMO.user, password: DEMO.password, 'api-url': sim.url }
+    const main = await runStep({
+      step: 'main',
+      inputs,
+      signalWhen: { signal: 'SIGINT', line: /^Minting token/m }
+    })
+    expect(main.exitCode).toBe(1)
+    expect(logLines(main)[1]).toMatch(/^SIGINT received: finishing the current request/)
+    const token = main.state.token!
+    expect(sim.state.findByAccessToken(token)).toBeDefined()
+    const result = await post(main)
+    expect(result.exitCode).toBe(0)
+    expect(sim.state.findByAccessToken(token)).toBeUndefined()
+    assertNoLeak(main, secretsOf(main, { token }), { token: TOKEN_HOMES })
+    assertNoLeak(result, secretsOf(main, { token }), { token: TOKEN_HOMES })
+  }))
