@@ -3,6 +3,9 @@
  * leaked values (one already revoked), and an audit with revoke-matching, dry run first.
  */
 import { describe, it, expect } from '@jest/globals'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { DEMO, TOKEN_HOMES, assertNoLeak, logLines, messages, runStep, withSimulator } from './harness.js'
 
 describe('revoke-token-ids', () => {
@@ -12,14 +15,21 @@ describe('revoke-token-ids', () => {
       const leaked = sim.state.addTokens(3, { user: DEMO.user, name: 'leaked' })
       const unknown = 'unknownTokenId00000000'
       const ids = [leaked[0]!.id, 'not-an-id!', unknown, leaked[1]!.id, leaked[0]!.id].join(', ')
+      // The file is read relative to the workspace, like any action's file input.
+      const workspace = mkdtempSync(join(tmpdir(), 'workspace-'))
+      mkdirSync(join(workspace, 'incident'))
+      writeFileSync(join(workspace, 'incident', 'ids.txt'), `\n${leaked[2]!.id}\n${unknown}\n`)
       const main = await runStep({
         step: 'main',
         inputs: {
           'api-token': admin.access_token,
-          'revoke-token-ids': `${ids}\n\n${leaked[2]!.id}`,
+          'revoke-token-ids': ids,
+          'revoke-token-ids-file': 'incident/ids.txt',
           'api-url': sim.url
-        }
+        },
+        cwd: workspace
       })
+      rmSync(workspace, { recursive: true, force: true })
       expect(main.exitCode).toBe(1)
       expect(JSON.parse(main.outputs['revoked-ids']!)).toEqual([leaked[0]!.id, leaked[1]!.id, leaked[2]!.id])
       expect(JSON.parse(main.outputs['failed-ids']!).sort()).toEqual(['not-an-id!', unknown].sort())

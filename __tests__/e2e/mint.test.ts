@@ -154,6 +154,7 @@ describe.each([false, true])('mint and revoke (step debug %s)', debug => {
       expect(error).toMatch(/^Fastly API POST \/tokens answered 4\d\d .*Invalid username or password/)
       expect(sim.state.tokens()).toEqual([])
       expect(main.outputs).toEqual({})
+      expect(main.summary).toContain('The step failed: Fastly API POST /tokens answered')
       expect(post.exitCode).toBe(0)
       assertNoLeak(main, { password: 'wrong-password' })
     }))

@@ -141,10 +141,13 @@ export async function runMain(deps: StepDeps): Promise<void> {
       runner.setOutput('failed-ids', '[]')
     }
   } catch (error) {
-    if (error instanceof InputError) {
-      runner.setFailed(`${error.message}\nNo request was sent.`)
-    } else {
-      runner.setFailed(describeFailure(error))
+    const message =
+      error instanceof InputError ? `${error.message}\nNo request was sent.` : describeFailure(error)
+    runner.setFailed(message)
+    try {
+      runner.appendSummary(summarySection('Fastly token', `The step failed: ${escapeCell(message)}`))
+    } catch {
+      // The failure is already reported; a summary file problem must not hide it.
     }
   } finally {
     await Promise.allSettled(clients.map(c => c.close()))

@@ -4,6 +4,7 @@
  * runMain / runPost; nothing else in the action reaches for process globals.
  */
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { FastlyTokensClient, type RetryPolicy } from '../client/index.js'
 import { readRunContext, type RunContext } from './run-context.js'
 import { createProcessRunner, type Runner } from './runner.js'
@@ -44,6 +45,7 @@ export function createStepDeps(env: Record<string, string | undefined> = process
       }),
     now: Date.now,
     context: readRunContext(env),
-    readTextFile: path => readFileSync(path, 'utf8')
+    // Relative paths are the workspace's, as in every other action's file inputs.
+    readTextFile: path => readFileSync(resolve(env.GITHUB_WORKSPACE || process.cwd(), path), 'utf8')
   }
 }
