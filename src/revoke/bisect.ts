@@ -32,7 +32,7 @@ export interface Settlement {
 }
 
 /** Clean ids assumed seen before any evidence, so that one early bad id does not shrink chunks to 1. */
-const DENSITY_PRIOR = 32
+const DENSITY_PRIOR = 64
 
 interface Suspect {
   ids: string[]

@@ -19,8 +19,12 @@ import { probeBulkPolicy, type BulkPolicyVerdict } from './probe.js'
  * rate-limited, while a bogus id costs writes to isolate.
  */
 
-/** What is known about an id that will be written: how its existence was established. */
-export type Evidence = 'listed' | 'looked-up' | 'unknown'
+/**
+ * What is known about an id that will be written: how its existence was established. 'own' is a
+ * token found by lookup that belongs to the caller's user (the list was not readable when
+ * planning): the user's list can show it, so the list can verify it.
+ */
+export type Evidence = 'listed' | 'own' | 'looked-up' | 'unknown'
 
 export interface RevokePlan {
   /** Ids worth a write, input order. */
@@ -95,7 +99,7 @@ export async function planRevocation(
   for (const [id, result] of looked.results) {
     switch (result.kind) {
       case 'exists':
-        evidence.set(id, 'looked-up')
+        evidence.set(id, self !== undefined && result.token.user_id === self.user_id ? 'own' : 'looked-up')
         break
       case 'not-found':
         settled.set(id, { id, outcome: 'not-found', reason: `${result.reason}${absent}` })

@@ -215,7 +215,7 @@ export async function revokeMany(
     // 404 (a retried request whose first attempt was applied answers 404 for its own ids).
     const seenToExist = (id: string): boolean => {
       const e = plan.evidence.get(id)
-      return e === 'listed' || e === 'looked-up'
+      return e === 'listed' || e === 'own' || e === 'looked-up'
     }
     const targets = [...outcomes.values()]
       .filter(
@@ -224,12 +224,17 @@ export async function revokeMany(
           ((transientFailures.has(o.id) || o.outcome === 'not-found') && seenToExist(o.id))
       )
       .map(o => o.id)
-    // The list proves an id gone when the id is one the list can show: one listed before, any id
-    // on a customer's list, or (on a server seen to check ids) an accepted id the list never showed
-    // because it could not be read when planning.
+    // The list proves an id gone when the id is one the list can show: any id on a customer's
+    // list, one listed before or found by lookup among the caller's own, or (on a server seen to
+    // check ids) an accepted id whose existence could not be read when planning.
     const listProves = (id: string): boolean => {
       const e = plan.evidence.get(id)
-      return options.customerId !== undefined || e === 'listed' || (e === 'unknown' && queue.validatesIds)
+      return (
+        options.customerId !== undefined ||
+        e === 'listed' ||
+        e === 'own' ||
+        (e === 'unknown' && queue.validatesIds)
+      )
     }
     const checked = await verifyGone(client, targets, listProves, {
       customerId: options.customerId,
@@ -310,7 +315,8 @@ function dryRunReason(
 ): string {
   if (id === selfId) return 'exists; it is the token making the requests, so it would be revoked last'
   if (evidence === 'listed') return 'exists (listed)'
-  if (evidence === 'looked-up') return 'exists (found by GET /tokens/{id}, not on the list)'
+  if (evidence === 'own' || evidence === 'looked-up')
+    return 'exists (found by GET /tokens/{id}, not on the list)'
   return `existence not established (${listFailure ?? 'the lookup failed'}); the write would decide`
 }
 
