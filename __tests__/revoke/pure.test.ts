@@ -193,6 +193,17 @@ describe('afterVerification', () => {
       reason: expect.stringContaining('unconfirmed')
     })
   })
+  it('does not call an id revoked just because it is gone, when it was never seen to exist and the server skips unknown ids', () => {
+    expect(afterVerification(revoked, 'gone', undefined, 'unknown', false)).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringContaining('unconfirmed')
+    })
+    expect(afterVerification(revoked, 'gone', undefined, 'unknown', true)).toEqual({
+      id: ID,
+      outcome: 'revoked',
+      verified: true
+    })
+  })
   it('turns a failed or 404 write of a token seen to exist into revoked when it is gone', () => {
     const failed = { id: ID, outcome: 'not-found' as const, reason: 'HTTP 404 Token lookup failed.' }
     expect(afterVerification(failed, 'gone', undefined, 'listed', true)).toMatchObject({

@@ -89,12 +89,21 @@ export async function planRevocation(
   const lookUp = bulkPolicy === 'checks-and-names' ? [] : toLookUp
   if (lookUp.length === 0) for (const id of toLookUp) evidence.set(id, 'unknown')
 
-  const looked = await lookupTokens(client, lookUp, {
+  const lookupOptions = {
     concurrency: options.lookupConcurrency,
     deadline: options.deadline,
     signal: options.signal
-  })
+  }
+  const looked = await lookupTokens(client, lookUp, lookupOptions)
   reads += looked.reads
+  // One more pass for lookups that failed (a burst of 5xx outlasting one call's retries): an id
+  // that goes to the writes unread can end up unconfirmed.
+  const unread = [...looked.results].filter(([, r]) => r.kind === 'unknown').map(([id]) => id)
+  if (unread.length > 0 && !options.signal?.aborted) {
+    const again = await lookupTokens(client, unread, lookupOptions)
+    reads += again.reads
+    for (const [id, result] of again.results) looked.results.set(id, result)
+  }
   const absent = listing.ok ? ` (absent from ${listingName(options.customerId)})` : ''
   for (const [id, result] of looked.results) {
     switch (result.kind) {

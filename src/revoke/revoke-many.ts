@@ -343,12 +343,14 @@ export function afterVerification(
         reason: `existed when planned and is gone now, although its request answered: ${before.reason ?? 'an error'}`
       }
     }
-    if (evidence === 'unknown') {
+    if (evidence === 'unknown' && !serverValidatesIds) {
+      // Gone now, but it may never have existed: this server answers 204 to unknown ids too, and
+      // no read before the write said which. A second run reads it as not-found.
       return {
         id,
-        outcome: 'revoked',
-        verified: true,
-        reason: 'gone now; whether it existed before could not be read'
+        outcome: 'failed',
+        reason:
+          'unconfirmed: gone now, but whether it existed (and so whether this run revoked it) could not be read, and this API answers 204 to unknown ids'
       }
     }
     return { id, outcome: 'revoked', verified: true }
