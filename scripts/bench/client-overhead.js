@@ -12,6 +12,7 @@ import { ratio, summarize } from './stats.js'
 
 const REQUESTS = 2000
 const IN_FLIGHT = 16
+/** Requests of each shape (in a row, in flight) before timing; fewer with --quick. */
 const WARMUP = 1000
 export const KINDS = ['bare', 'ours', 'official']
 
@@ -87,6 +88,7 @@ export const jobs = {
 
 export async function run(ctx) {
   const rounds = ctx.quick ? 2 : 7
+  const warmup = ctx.quick ? WARMUP / 2 : WARMUP
   const { url } = await ctx.host.call('start', { options: { seed: 2 } })
   const caller = await ctx.host.call('addToken', {
     user: 'demo@example.com',
@@ -108,7 +110,7 @@ export async function run(ctx) {
         token: caller.access_token,
         tokenId: caller.id,
         requests: REQUESTS,
-        warmup: WARMUP
+        warmup
       })
       const cpuAfter = await ctx.host.call('cpu')
       const served = (await ctx.host.call('counts')).reads
@@ -144,7 +146,7 @@ export async function run(ctx) {
     setup: {
       requests: REQUESTS,
       inFlight: IN_FLIGHT,
-      warmup: WARMUP * 2,
+      warmup: warmup * 2,
       rounds,
       simulator: 'child process'
     },

@@ -63,6 +63,12 @@ async function settle(host, good) {
 }
 
 export const jobs = {
+  /** Nothing but Node and undici loaded: what every worker's peak RSS starts from. */
+  async idle() {
+    await import('undici')
+    return {}
+  },
+
   async ours({ url, token, ids }) {
     const { FastlyTokensClient } = await import('../../lib/index.js')
     const { revokeMany } = await import('../../lib/revoke/index.js')
@@ -190,6 +196,8 @@ export async function run(ctx) {
   // One run: it is bounded by the budget (1,000 writes x 20 ms) and its figures do not vary.
   const officialOneByOne = await repeat(ctx, 'officialOneByOne', 1)
 
+  const { maxRssKiB: idleRssKiB } = await ctx.runWorker('incident', 'idle', {})
+
   const last = ours.runs.at(-1)
   const oneByOne = officialOneByOne.runs[0]
   const total = GOOD + BOGUS
@@ -208,7 +216,8 @@ export async function run(ctx) {
       maxBulkIds: CAP,
       bulkPolicy: 'all-or-nothing',
       writeLimitPerHour: LIMIT_PER_HOUR,
-      runs
+      runs,
+      idleWorkerRssKiB: idleRssKiB
     },
     floor: {
       writes: FLOOR_WRITES,

@@ -24,7 +24,8 @@ function incident(r) {
     '',
     `${formatCount(s.ids)} ids (${formatCount(s.bogus)} well-formed but unknown), ${s.latencyMs} ms added per request, ` +
       `bulk cap ${s.maxBulkIds} (not told to the clients), ${s.bulkPolicy}, ${formatCount(s.writeLimitPerHour)} writes/hour; ` +
-      `a fresh simulator per run, ${s.runs} runs each.`,
+      `a fresh simulator per run, ${s.runs} runs each. Each client runs in a fresh process; an idle one (Node and undici ` +
+      `loaded) peaks at ${formatMiB(s.idleWorkerRssKiB)}.`,
     '',
     table(
       ['who', 'revoked (verified)', 'write requests', 'reads', 'wall time', 'peak RSS', 'vs floor'],
