@@ -3,7 +3,6 @@ import { deferCancellation } from './action/cancellation.js'
 import { runMain } from './action/main-step.js'
 import { createStepDeps } from './action/step-deps.js'
 
-// No top-level await: the bundler transpiles each file on its own (see scripts/bundle.js).
 const deps = createStepDeps()
 const release = deferCancellation(deps.runner)
 void runMain(deps).finally(release)

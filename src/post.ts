@@ -2,5 +2,4 @@
 import { runPost } from './action/post-step.js'
 import { createStepDeps } from './action/step-deps.js'
 
-// No top-level await: the bundler transpiles each file on its own (see scripts/bundle.js).
 void runPost(createStepDeps())

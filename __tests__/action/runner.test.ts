@@ -1,83 +1,55 @@
-import { describe, it, expect } from '@jest/globals'
+import { describe, it, expect, jest, afterEach } from '@jest/globals'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { formatFileCommand } from '../../src/action/file-commands.js'
-import { createProcessRunner } from '../../src/action/runner.js'
-import { escapeCommandData, formatCommand } from '../../src/action/workflow-commands.js'
+import { createActionsRunner } from '../../src/action/runner.js'
 
-function files() {
-  const dir = mkdtempSync(join(tmpdir(), 'runner-test-'))
-  const env: Record<string, string | undefined> = {}
-  for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_STEP_SUMMARY']) {
-    env[name] = join(dir, name)
-    writeFileSync(env[name]!, '')
+const RUNNER_FILES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_STEP_SUMMARY'] as const
+const saved = Object.fromEntries(RUNNER_FILES.map(name => [name, process.env[name]]))
+
+afterEach(() => {
+  for (const name of RUNNER_FILES) {
+    if (saved[name] === undefined) delete process.env[name]
+    else process.env[name] = saved[name]
   }
-  return env
-}
-
-describe('workflow commands', () => {
-  it('escapes %, CR and LF in data so a message cannot start a second command', () => {
-    expect(escapeCommandData('50%\r\n::error::x')).toBe('50%25%0D%0A::error::x')
-    expect(formatCommand('warning', 'a\nb', { title: 'x:y,z' })).toBe('::warning title=x%3Ay%2Cz::a%0Ab')
-    expect(formatCommand('endgroup', '')).toBe('::endgroup::')
-  })
-
-  it('writes name<<delimiter blocks with a delimiter absent from the value', () => {
-    const block = formatFileCommand('token-id', 'abc\ndef')
-    const [head, ...rest] = block.trimEnd().split('\n')
-    const delimiter = head!.split('<<')[1]!
-    expect(head).toMatch(/^token-id<<ghadelimiter_[0-9a-f-]{36}$/)
-    expect(rest).toEqual(['abc', 'def', delimiter])
-    expect(() => formatFileCommand('x', 'has D inside', 'D')).toThrow('delimiter')
-  })
+  jest.restoreAllMocks()
 })
 
-describe('createProcessRunner', () => {
-  it('reads INPUT_ variables the way the runner names them (hyphens kept, blanks to _)', () => {
-    const runner = createProcessRunner({
-      env: { 'INPUT_API-TOKEN': '  t  ', INPUT_SOME_NAME: 'x' },
-      write: () => {}
-    })
-    expect(runner.getInput('api-token')).toBe('t')
-    expect(runner.getInput('some name')).toBe('x')
-    expect(runner.getInput('missing')).toBe('')
+function captureStdout(): string[] {
+  const lines: string[] = []
+  jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    lines.push(String(chunk))
+    return true
+  })
+  return lines
+}
+
+describe('createActionsRunner (@actions/core)', () => {
+  it('refuses to print an output or state to stdout when the runner gave no file for it', () => {
+    for (const name of RUNNER_FILES) delete process.env[name]
+    const stdout = captureStdout()
+    const runner = createActionsRunner()
+    expect(() => runner.setOutput('token', 'value-that-must-not-print')).toThrow('GITHUB_OUTPUT is not set')
+    expect(() => runner.saveState('token', 'value-that-must-not-print')).toThrow('GITHUB_STATE is not set')
+    expect(() => runner.exportVariable('FASTLY_API_TOKEN', 'value-that-must-not-print')).toThrow(
+      'GITHUB_ENV is not set'
+    )
+    expect(stdout.join('')).not.toContain('value-that-must-not-print')
   })
 
-  it('sends masks, outputs, state, env and summary to their channels', () => {
-    const env = files()
-    const lines: string[] = []
-    let exitCode = 0
-    const runner = createProcessRunner({ env, write: l => lines.push(l), setExitCode: c => (exitCode = c) })
-    runner.setSecret('s3cr3t')
-    runner.setOutput('token-id', 'id1')
-    runner.saveState('token', 's3cr3t')
-    runner.exportVariable('FASTLY_API_TOKEN', 's3cr3t')
-    runner.appendSummary('hello')
-    runner.setFailed('boom')
-    expect(lines).toEqual(['::add-mask::s3cr3t', '::error::boom'])
-    expect(exitCode).toBe(1)
-    expect(readFileSync(env.GITHUB_OUTPUT!, 'utf8')).toMatch(/^token-id<<(\S+)\nid1\n\1\n$/)
-    expect(readFileSync(env.GITHUB_STATE!, 'utf8')).toMatch(/^token<<(\S+)\ns3cr3t\n\1\n$/)
-    expect(readFileSync(env.GITHUB_ENV!, 'utf8')).toMatch(/^FASTLY_API_TOKEN<<(\S+)\ns3cr3t\n\1\n$/)
-    expect(env.FASTLY_API_TOKEN).toBe('s3cr3t')
-    expect(readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8')).toBe('hello\n')
-  })
-
-  it('refuses to write an output without GITHUB_OUTPUT rather than print it', () => {
-    const lines: string[] = []
-    const runner = createProcessRunner({ env: {}, write: l => lines.push(l) })
-    expect(() => runner.setOutput('token', 'x')).toThrow('GITHUB_OUTPUT is not set')
-    expect(lines).toEqual([])
-  })
-
-  it('reads state from STATE_ variables and debug mode from RUNNER_DEBUG', () => {
-    const runner = createProcessRunner({
-      env: { 'STATE_token-id': 'abc', RUNNER_DEBUG: '1' },
-      write: () => {}
-    })
-    expect(runner.getState('token-id')).toBe('abc')
-    expect(runner.getState('nothing')).toBe('')
-    expect(runner.isDebug()).toBe(true)
+  it('writes outputs, state and the summary to the runner files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runner-test-'))
+    for (const name of RUNNER_FILES) {
+      process.env[name] = join(dir, name)
+      writeFileSync(process.env[name]!, '')
+    }
+    captureStdout()
+    const runner = createActionsRunner()
+    runner.setOutput('token-id', 'abc')
+    runner.saveState('expires-at', '2026-01-01T00:00:00Z')
+    await runner.appendSummary('**line**')
+    expect(readFileSync(join(dir, 'GITHUB_OUTPUT'), 'utf8')).toMatch(/^token-id<<ghadelimiter_.+\nabc\n/)
+    expect(readFileSync(join(dir, 'GITHUB_STATE'), 'utf8')).toContain('2026-01-01T00:00:00Z')
+    expect(readFileSync(join(dir, 'GITHUB_STEP_SUMMARY'), 'utf8')).toBe('**line**\n')
   })
 })

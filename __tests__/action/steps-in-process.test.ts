@@ -28,7 +28,7 @@ function recordingRunner(inputs: Record<string, string>, state: Record<string, s
     error: value => void events.push({ call: 'error', value }),
     startGroup: value => void events.push({ call: 'startGroup', value }),
     endGroup: () => void events.push({ call: 'endGroup', value: '' }),
-    appendSummary: value => void events.push({ call: 'appendSummary', value }),
+    appendSummary: async value => void events.push({ call: 'appendSummary', value }),
     setFailed: value => void events.push({ call: 'setFailed', value }),
     isDebug: () => false
   }
@@ -41,7 +41,7 @@ function deps(runner: Runner, now = Date.now): StepDeps {
     createClient: request =>
       new FastlyTokensClient({ ...request, env: {}, retry: { sleep: async () => {} } }),
     now,
-    context: { repository: 'o/r', runId: '1', runAttempt: '1', job: 'j', serverUrl: 'https://github.com' },
+    context: { repository: 'o/r', runId: '1', runAttempt: '1', job: 'j' },
     readTextFile: () => {
       throw new Error('no files in this test')
     }

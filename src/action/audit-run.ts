@@ -111,7 +111,7 @@ export async function runAudit(
   }
   runner.setOutput('revoked-ids', JSON.stringify(revokedIds))
   runner.setOutput('failed-ids', JSON.stringify(failedIds))
-  runner.appendSummary(sections.join(''))
+  await runner.appendSummary(sections.join(''))
   if (failedIds.length > 0) {
     runner.setFailed(
       `${failedIds.length} matching token(s) could not be revoked (see the failed-ids output and the job summary)`

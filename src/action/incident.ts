@@ -151,7 +151,7 @@ export async function revokeIdsAndValues(
 
   runner.setOutput('revoked-ids', JSON.stringify(revokedIds))
   runner.setOutput('failed-ids', JSON.stringify(failedIds))
-  if (summary.length > 0) runner.appendSummary(summary.join(''))
+  if (summary.length > 0) await runner.appendSummary(summary.join(''))
   if (failedCount > 0) {
     runner.setFailed(
       `${failedCount} of ${outcomes.length + config.revokeValues.length} token(s) could not be revoked (see the failed-ids output and the job summary); every other one was tried`

@@ -69,7 +69,7 @@ async function mintAndHandOver(
         saveRevokedByMain(runner)
       else revoked = `could not revoke it yet (${describeFailure(error)}); the post step will try again`
     }
-    runner.appendSummary(
+    await runner.appendSummary(
       summarySection(
         'Fastly token',
         `Minted token \`${created.id}\` did not match the request and was refused: ${escapeCell(problems.join('; '))}.`
@@ -96,7 +96,7 @@ async function mintAndHandOver(
     ? 'the post step revokes it when the job ends'
     : `revoke: false, so it stays valid until it expires at ${created.expires_at}`
   runner.info(`Token ${created.id} is ready; ${fate}`)
-  runner.appendSummary(
+  await runner.appendSummary(
     summarySection(
       'Fastly token',
       `Minted \`${escapeCell(created.name)}\` (id \`${created.id}\`, scope \`${created.scope}\`, ${escapeCell(servicesText(created.services))}), expires ${created.expires_at}; ${fate}.`
@@ -147,7 +147,7 @@ export async function runMain(deps: StepDeps): Promise<void> {
       error instanceof InputError ? `${error.message}\nNo request was sent.` : describeFailure(error)
     runner.setFailed(message)
     try {
-      runner.appendSummary(summarySection('Fastly token', `The step failed: ${escapeCell(message)}`))
+      await runner.appendSummary(summarySection('Fastly token', `The step failed: ${escapeCell(message)}`))
     } catch {
       // The failure is already reported; a summary file problem must not hide it.
     }

@@ -140,7 +140,7 @@ export async function runPost(deps: StepDeps): Promise<PostReport> {
   if (report.outcome === 'left-alive') runner.warning(report.line, { title: 'Fastly token not revoked' })
   else runner.info(report.line)
   try {
-    runner.appendSummary(`**Fastly token (post step):** ${report.line.replaceAll('|', '\\|')}\n`)
+    await runner.appendSummary(`**Fastly token (post step):** ${report.line.replaceAll('|', '\\|')}\n`)
   } catch (error) {
     // An unwritable summary file must not turn cleanup into a failed job.
     runner.warning(`Could not write the job summary: ${describeFailure(error)}`)

@@ -1,14 +1,8 @@
 /**
- * The slice of the GitHub Actions runner contract the action uses, behind one small interface.
- * The real implementation writes workflow commands to stdout and file commands to the files the
- * runner names in GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV / GITHUB_STEP_SUMMARY. It replaces
- * @actions/core: that package pulls in a second copy of undici (for OIDC, which this action never
- * uses) and would alone take the bundle past 1 MB next to the client's undici.
+ * The slice of the GitHub Actions runner contract the action uses, behind one small interface, so
+ * the steps take it as a dependency (tests hand in a recorder) and the real one is @actions/core.
  */
-import { appendFileSync } from 'node:fs'
-import { EOL } from 'node:os'
-import { appendFileCommand } from './file-commands.js'
-import { formatCommand, type CommandProperties } from './workflow-commands.js'
+import * as core from '@actions/core'
 
 export interface AnnotationProperties {
   title?: string
@@ -32,61 +26,57 @@ export interface Runner {
   startGroup(name: string): void
   endGroup(): void
   /** Appends Markdown to the job summary; a no-op when the runner gave no summary file. */
-  appendSummary(markdown: string): void
+  appendSummary(markdown: string): Promise<void>
   /** Marks the step failed (exit code 1) with an error annotation. */
   setFailed(message: string): void
   isDebug(): boolean
 }
 
-export interface ProcessRunnerOptions {
-  env?: Record<string, string | undefined>
-  write?: (line: string) => void
-  setExitCode?: (code: number) => void
-}
-
-/** A file-command variable the step cannot work without: fail loudly rather than print values to stdout. */
-function requireFile(env: Record<string, string | undefined>, name: string): string {
-  const file = env[name]
-  if (!file) {
+/**
+ * Without the runner's file, @actions/core falls back to printing outputs and state as workflow
+ * commands on stdout. The values are masked by then, but a token has no business on stdout at all:
+ * refuse instead.
+ */
+function requireRunnerFile(name: 'GITHUB_OUTPUT' | 'GITHUB_STATE' | 'GITHUB_ENV'): void {
+  if (!process.env[name]) {
     throw new Error(
       `${name} is not set: run this step under a GitHub Actions runner (or scripts/run-action.js)`
     )
   }
-  return file
 }
 
-export function createProcessRunner(options: ProcessRunnerOptions = {}): Runner {
-  const env = options.env ?? process.env
-  const write = options.write ?? ((line: string) => void process.stdout.write(line + EOL))
-  const setExitCode = options.setExitCode ?? ((code: number) => void (process.exitCode = code))
-  const command = (name: string, message: string, props?: CommandProperties) =>
-    write(formatCommand(name, message, props))
-
+/** The real runner: @actions/core over this process's environment, stdout and runner files. */
+export function createActionsRunner(): Runner {
   return {
-    getInput: name => (env[`INPUT_${name.replaceAll(' ', '_').toUpperCase()}`] ?? '').trim(),
-    setSecret: value => command('add-mask', value),
-    setOutput: (name, value) => appendFileCommand(requireFile(env, 'GITHUB_OUTPUT'), name, value),
-    saveState: (name, value) => appendFileCommand(requireFile(env, 'GITHUB_STATE'), name, value),
-    getState: name => env[`STATE_${name}`] ?? '',
+    getInput: name => core.getInput(name),
+    setSecret: value => core.setSecret(value),
+    setOutput: (name, value) => {
+      requireRunnerFile('GITHUB_OUTPUT')
+      core.setOutput(name, value)
+    },
+    saveState: (name, value) => {
+      requireRunnerFile('GITHUB_STATE')
+      core.saveState(name, value)
+    },
+    getState: name => core.getState(name),
     exportVariable: (name, value) => {
-      appendFileCommand(requireFile(env, 'GITHUB_ENV'), name, value)
-      env[name] = value
+      requireRunnerFile('GITHUB_ENV')
+      core.exportVariable(name, value)
     },
-    info: message => write(message),
-    debug: message => command('debug', message),
-    warning: (message, props) => command('warning', message, { ...props }),
-    error: (message, props) => command('error', message, { ...props }),
-    startGroup: name => command('group', name),
-    endGroup: () => command('endgroup', ''),
-    appendSummary: markdown => {
-      const file = env.GITHUB_STEP_SUMMARY
-      if (file) appendFileSync(file, markdown.endsWith('\n') ? markdown : markdown + EOL, 'utf8')
-      else command('debug', 'GITHUB_STEP_SUMMARY is not set: no job summary written')
+    info: message => core.info(message),
+    debug: message => core.debug(message),
+    warning: (message, props) => core.warning(message, { ...props }),
+    error: (message, props) => core.error(message, { ...props }),
+    startGroup: name => core.startGroup(name),
+    endGroup: () => core.endGroup(),
+    appendSummary: async markdown => {
+      if (!process.env.GITHUB_STEP_SUMMARY) {
+        core.debug('GITHUB_STEP_SUMMARY is not set: no job summary written')
+        return
+      }
+      await core.summary.addRaw(markdown, !markdown.endsWith('\n')).write()
     },
-    setFailed: message => {
-      setExitCode(1)
-      command('error', message)
-    },
-    isDebug: () => env.RUNNER_DEBUG === '1'
+    setFailed: message => core.setFailed(message),
+    isDebug: () => core.isDebug()
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The real dependencies of both steps: the process runner, the Tokens client over undici, the
+ * The real dependencies of both steps: the runner (@actions/core), the Tokens client over undici, the
  * system clock and the run context from the runner's variables. Entry points build these and call
  * runMain / runPost; nothing else in the action reaches for process globals.
  */
@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { FastlyTokensClient, type RetryPolicy } from '../client/index.js'
 import { readRunContext, type RunContext } from './run-context.js'
-import { createProcessRunner, type Runner } from './runner.js'
+import { createActionsRunner, type Runner } from './runner.js'
 
 export interface ClientRequest {
   baseUrl: string
@@ -34,7 +34,7 @@ export function createStepDeps(env: Record<string, string | undefined> = process
   // (or by this action's previous use in the job) must not become this step's credential.
   const clientEnv = { ...env, FASTLY_API_TOKEN: undefined, FASTLY_API_ENDPOINT: undefined }
   return {
-    runner: createProcessRunner({ env }),
+    runner: createActionsRunner(),
     createClient: (request: ClientRequest) =>
       new FastlyTokensClient({
         baseUrl: request.baseUrl,
@@ -44,7 +44,7 @@ export function createStepDeps(env: Record<string, string | undefined> = process
         env: clientEnv
       }),
     now: Date.now,
-    context: readRunContext(env),
+    context: readRunContext(),
     // Relative paths are the workspace's, as in every other action's file inputs.
     readTextFile: path => readFileSync(resolve(env.GITHUB_WORKSPACE || process.cwd(), path), 'utf8')
   }
