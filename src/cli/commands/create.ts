@@ -71,6 +71,11 @@ export const createCommand: Command = {
       throw new UsageError(`--username: expected the account's email address, got "${v.username}"`)
     }
     const totpSecret = v['totp-secret'] ?? env.FASTLY_TOTP_SECRET
+    if (v['totp-secret'] !== undefined) {
+      ctx.note(
+        'note: a TOTP secret given as an argument shows in the process list; FASTLY_TOTP_SECRET does not'
+      )
+    }
     if (v.otp !== undefined && totpSecret !== undefined)
       throw new UsageError('give --otp or --totp-secret, not both')
     if (v.otp !== undefined && !/^\d{6,8}$/.test(v.otp))
