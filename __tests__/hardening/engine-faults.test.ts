@@ -57,8 +57,6 @@ interface Variant {
   /** Overrides of the default expectation per route. */
   expect?: Partial<Record<string, Expect>>
   deadlineMs?: number
-  /** A defect this scenario shows (see the README's reliability section); run as `it.failing`. */
-  knownDefect?: Partial<Record<string, string>>
 }
 
 const TRANSIENT: Variant[] = [
@@ -69,11 +67,6 @@ const TRANSIENT: Variant[] = [
   { name: 'malformed JSON once', rule: { kind: 'malformedJson', times: 1 } },
   { name: '429 once, reset within the deadline', rule: { kind: 'rateLimit', times: 1 } }
 ]
-
-const UNREAD_THEN_READ =
-  'src/revoke/revoke-many.ts afterVerification: an id whose pre-write lookup failed, accepted by a ' +
-  'bulk endpoint that skips unknown ids (204), and absent afterwards, is reported revoked and ' +
-  'verified although it never existed (a mistyped id then reads as a revoked token)'
 
 /** An answer the client gives up on: real time passes, so only on the list and the bulk endpoint. */
 const TIMEOUTS: Variant[] = [
@@ -87,8 +80,7 @@ const PERSISTENT: Variant[] = [
     // bulk write unread, and only the verification read comes back.
     name: 'a burst of nine 503s (longer than one call retries), then fine',
     rule: { kind: 'status5xx', status: 503, times: 9 },
-    expect: { 'DELETE /tokens': 'leaked-failed' },
-    knownDefect: { 'GET /tokens/{token_id} skip-unknown': UNREAD_THEN_READ }
+    expect: { 'DELETE /tokens': 'leaked-failed', 'GET /tokens/{token_id}': 'settled-unread' }
   },
   {
     name: '502 always',
@@ -114,8 +106,7 @@ const PERSISTENT: Variant[] = [
     name: '429 once, reset after the deadline',
     rule: { kind: 'rateLimit', times: 1 },
     deadlineMs: 10 * 60_000,
-    expect: { 'DELETE /tokens': 'leaked-left' },
-    knownDefect: { 'GET /tokens/{token_id} skip-unknown': UNREAD_THEN_READ }
+    expect: { 'DELETE /tokens': 'leaked-left', 'GET /tokens/{token_id}': 'settled-unread' }
   }
 ]
 
@@ -127,7 +118,6 @@ const AMBIGUOUS: Variant[] = [
 
 interface Scenario {
   label: string
-  knownDefect?: string
   route: string
   caller: Caller
   policy: BulkPolicy
@@ -140,9 +130,6 @@ function scenarios(): Scenario[] {
     for (const policy of policies)
       for (const variant of variants)
         out.push({
-          ...(variant.knownDefect?.[`${route} ${policy}`]
-            ? { knownDefect: variant.knownDefect[`${route} ${policy}`] }
-            : {}),
           label: `${route}: ${variant.name} (${caller}, ${policy})`,
           route,
           caller,
@@ -329,15 +316,6 @@ async function run(s: Scenario): Promise<void> {
   }
 }
 
-const ALL = scenarios()
-
 describe('revokeMany under injected faults', () => {
-  it.each(ALL.filter(s => !s.knownDefect).map(s => [s.label, s] as const))('%s', (_label, s) => run(s))
-})
-
-describe('known defects (each flips to a failure once fixed: then drop `.failing`)', () => {
-  it.failing.each(ALL.filter(s => s.knownDefect).map(s => [s.label, s.knownDefect, s] as const))(
-    '%s: %s',
-    (_label, _defect, s) => run(s)
-  )
+  it.each(scenarios().map(s => [s.label, s] as const))('%s', (_label, s) => run(s))
 })
