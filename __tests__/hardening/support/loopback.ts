@@ -19,6 +19,8 @@ export interface LoopbackServer {
   port: number
   /** Requests and CONNECT attempts, in arrival order. */
   seen: Seen[]
+  /** What went back to the client, for requests the front forwarded (status and body as passed on). */
+  answers: Array<{ method: string; url: string; status: number; body: string }>
   close(): Promise<void>
 }
 
@@ -67,7 +69,7 @@ export async function startRecorder(): Promise<LoopbackServer> {
     socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
   })
   const port = await listen(server, sockets)
-  return { url: `http://127.0.0.1:${port}`, port, seen, close: closer(server, sockets) }
+  return { url: `http://127.0.0.1:${port}`, port, seen, answers: [], close: closer(server, sockets) }
 }
 
 /** What the front answers itself for a route (`'POST /tokens'`, or `'*'` for every request). */
@@ -85,6 +87,7 @@ export async function startFront(
 ): Promise<LoopbackServer> {
   const upstream = new URL(target)
   const seen: Seen[] = []
+  const answers: LoopbackServer['answers'] = []
   const sockets = new Set<Socket>()
   const server = createServer(async (req, res) => {
     const body = await readBody(req)
@@ -108,13 +111,26 @@ export async function startFront(
     const forward = httpRequest(
       { host: upstream.hostname, port: upstream.port, method, path: url, headers: req.headers },
       answer => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(res)
+        const status = answer.statusCode ?? 502
+        res.writeHead(status, answer.headers)
+        const chunks: Buffer[] = []
+        answer.on('data', (c: Buffer) => {
+          chunks.push(c)
+          res.write(c)
+        })
+        const done = () => {
+          answers.push({ method, url, status, body: Buffer.concat(chunks).toString('utf8') })
+          res.end()
+        }
+        answer.on('end', done)
+        // The upstream dropped the connection (an injected fault): drop ours too, as a proxy would.
+        answer.on('error', () => res.destroy())
+        answer.on('aborted', () => res.destroy())
       }
     )
-    forward.on('error', () => res.destroy())
+    forward.on('error', () => res.socket?.destroy())
     forward.end(body)
   })
   const port = await listen(server, sockets)
-  return { url: `http://127.0.0.1:${port}`, port, seen, close: closer(server, sockets) }
+  return { url: `http://127.0.0.1:${port}`, port, seen, answers, close: closer(server, sockets) }
 }

@@ -1,0 +1,487 @@
+/**
+ * The action under every fault the simulator injects, on every endpoint its steps call: main's
+ * POST /sudo (sudo flow), POST /tokens and GET /tokens/self, the bulk calls when ids are given
+ * (GET /tokens, DELETE /tokens, with api-token or with the minted token), and post's
+ * DELETE /tokens/self and its DELETE /tokens/{id} fallback. Each scenario is a whole job: the
+ * committed dist/main then dist/post, as child processes the way the runner runs them, with step
+ * debug logging on. Scenarios run a few at a time (bounded pool) in beforeAll; each test then checks
+ * one scenario's record.
+ *
+ * Every scenario ends with the same three checks, besides its own outcome:
+ * - the outcome the README promises for that failure (main fails with one clear error, or post
+ *   retries, or ends with a warning carrying the status and Fastly's message, exit 0);
+ * - no token minted by the scenario is alive at the end, except one the post step's warning names
+ *   (with its expiry), one kept by `revoke: false`, or one the action never received (the API
+ *   minted it but the answer was lost): that one must be bounded by its expiry, the backstop;
+ * - no secret in any output of either step, in any spelling (support/leak-scan.ts).
+ */
+import { beforeAll, describe, it, expect } from '@jest/globals'
+import type { FaultRule, Simulator } from '../../src/simulator/index.js'
+import type { StepResult } from '../../scripts/run-action.js'
+import { artifactsOf, findLeaks, TOKEN_HOMES, type Secrets } from './support/leak-scan.js'
+import {
+  DEMO,
+  mintedAlive,
+  pool,
+  runJob,
+  type ClockPlace,
+  type JobPlan,
+  type JobRecord
+} from './support/job.js'
+
+type Flow = 'username' | 'sudo' | 'ids' | 'ids-minted' | 'fallback' | 'kept'
+type MainOutcome =
+  'ok' | 'fail-no-token' | 'fail-revoked' | 'fail-revoke-later' | 'fail-stranded' | 'fail-ids'
+type PostOutcome =
+  'revoked' | 'revoked-by-id' | 'already-gone' | 'left-alive' | 'nothing-minted' | 'revoked-by-main' | 'kept'
+
+interface Scenario {
+  label: string
+  flow: Flow
+  mainFaults?: FaultRule[]
+  postFaults?: FaultRule[]
+  mainClock?: ClockPlace
+  postClock?: ClockPlace
+  main: MainOutcome
+  post: PostOutcome
+  /** What the failure text must say (status, reason). */
+  why?: RegExp
+}
+
+const LEAKED = 4
+
+function setupFor(flow: Flow): JobPlan['setup'] {
+  return (sim: Simulator, apiUrl: string) => {
+    const secrets: Record<string, string> = {}
+    const inputs: Record<string, string> = { 'api-url': apiUrl }
+    const responder = () => {
+      const t = sim.state.addToken({ user: DEMO.user, name: 'responder', scope: 'global' })
+      secrets['api-token'] = t.access_token
+      return t.access_token
+    }
+    const leaked = () => {
+      const tokens = sim.state.addTokens(LEAKED, { user: DEMO.user, name: 'leaked' })
+      tokens.forEach((t, i) => (secrets[`leaked ${i}`] = t.access_token))
+      return tokens.map(t => t.id).join('\n')
+    }
+    const mint = { username: DEMO.user, password: DEMO.password }
+    switch (flow) {
+      case 'username':
+        Object.assign(inputs, mint)
+        break
+      case 'kept':
+        Object.assign(inputs, mint, { revoke: 'false' })
+        break
+      case 'sudo':
+        Object.assign(inputs, { 'api-token': responder(), password: DEMO.password })
+        break
+      case 'ids':
+        Object.assign(inputs, { 'api-token': responder(), 'revoke-token-ids': leaked() })
+        break
+      case 'ids-minted':
+        Object.assign(inputs, mint, { scope: 'global', 'revoke-token-ids': leaked() })
+        break
+      case 'fallback':
+        Object.assign(inputs, mint, { 'api-token': responder() })
+        break
+    }
+    return { inputs, secrets }
+  }
+}
+
+const f = (route: string, rule: Omit<FaultRule, 'route'>): FaultRule => ({ route, ...rule })
+
+/** The six kinds, as they apply to one route: `once` recovers within the retries, `always` does not. */
+const KIND = {
+  latency: { kind: 'latency', ms: 150 },
+  slowBody: { kind: 'slowBody', ms: 150 },
+  malformed: { kind: 'malformedJson' },
+  s503twice: { kind: 'status5xx', status: 503, times: 2 },
+  s503: { kind: 'status5xx', status: 503 },
+  s503after: { kind: 'status5xx', status: 503, phase: 'after', times: 1 },
+  dropTwice: { kind: 'drop', times: 2 },
+  drop: { kind: 'drop' },
+  dropAfter: { kind: 'drop', phase: 'after', times: 1 },
+  limit: { kind: 'rateLimit' },
+  limitOnce: { kind: 'rateLimit', times: 1 }
+} satisfies Record<string, Omit<FaultRule, 'route'>>
+
+const NO_ANSWER = /failed: .*\[\w+\]/
+const S503 = /503 Service Unavailable: Service Unavailable \(Injected by the simulator fault rules\.\)/
+const LIMITED = /was rate limited \(429\): You have exceeded your hourly rate limit.*resets at/
+
+const SCENARIOS: Scenario[] = [
+  // main, username flow: POST /tokens
+  ...(
+    [
+      ['latency', KIND.latency, 'ok', 'revoked'],
+      ['slow body', KIND.slowBody, 'ok', 'revoked'],
+      ['503', KIND.s503, 'fail-no-token', 'nothing-minted', S503],
+      ['dropped connection', KIND.drop, 'fail-no-token', 'nothing-minted', NO_ANSWER],
+      ['429 with its reset 50 min away', KIND.limit, 'fail-no-token', 'nothing-minted', LIMITED],
+      ['503 after minting', KIND.s503after, 'fail-stranded', 'nothing-minted', S503],
+      ['dropped after minting', KIND.dropAfter, 'fail-stranded', 'nothing-minted', NO_ANSWER],
+      [
+        'malformed JSON (minted, unreadable)',
+        KIND.malformed,
+        'fail-stranded',
+        'nothing-minted',
+        /invalid|not a created token/
+      ]
+    ] as const
+  ).map(([name, rule, main, post, why]) => ({
+    label: `main POST /tokens: ${name}`,
+    flow: 'username' as const,
+    mainFaults: [f('POST /tokens', rule)],
+    ...(rule.kind === 'rateLimit' ? { mainClock: 'far' as const } : {}),
+    main,
+    post,
+    ...(why ? { why } : {})
+  })),
+  // main, username flow: GET /tokens/self (the read-back with the new token)
+  ...(
+    [
+      ['latency', KIND.latency, 'ok', 'revoked'],
+      ['slow body', KIND.slowBody, 'ok', 'revoked'],
+      ['503 twice (retried)', KIND.s503twice, 'ok', 'revoked'],
+      ['dropped twice (retried)', KIND.dropTwice, 'ok', 'revoked'],
+      ['503 always', KIND.s503, 'fail-revoked', 'revoked-by-main', S503],
+      ['dropped always', KIND.drop, 'fail-revoked', 'revoked-by-main', NO_ANSWER],
+      ['malformed JSON', KIND.malformed, 'fail-revoked', 'revoked-by-main', /body is not a token/],
+      ['429 with its reset 50 min away', KIND.limit, 'fail-revoked', 'revoked-by-main', LIMITED]
+    ] as const
+  ).map(([name, rule, main, post, why]) => ({
+    label: `main GET /tokens/self: ${name}`,
+    flow: 'username' as const,
+    mainFaults: [f('GET /tokens/self', rule)],
+    ...(rule.kind === 'rateLimit' ? { mainClock: 'far' as const } : {}),
+    main,
+    post,
+    ...(why ? { why } : {})
+  })),
+  {
+    label: 'main GET /tokens/self: 429 once, reset 4 s away (waited out)',
+    flow: 'username',
+    mainFaults: [f('GET /tokens/self', KIND.limitOnce)],
+    mainClock: 'near',
+    main: 'ok',
+    post: 'revoked'
+  },
+  {
+    label: 'main GET /tokens/self and DELETE /tokens/self down: main cannot take the token back, post does',
+    flow: 'username',
+    mainFaults: [
+      f('GET /tokens/self', KIND.s503),
+      f('DELETE /tokens/self', { kind: 'status5xx', status: 503, times: 4 })
+    ],
+    main: 'fail-revoke-later',
+    post: 'revoked',
+    why: S503
+  },
+  // main, sudo flow: POST /sudo
+  ...(
+    [
+      ['latency', KIND.latency, 'ok', 'revoked'],
+      ['slow body', KIND.slowBody, 'ok', 'revoked'],
+      ['malformed JSON (its body is not needed)', KIND.malformed, 'ok', 'revoked'],
+      ['503', KIND.s503, 'fail-no-token', 'nothing-minted', S503],
+      ['dropped connection', KIND.drop, 'fail-no-token', 'nothing-minted', NO_ANSWER],
+      ['429 with its reset 50 min away', KIND.limit, 'fail-no-token', 'nothing-minted', LIMITED]
+    ] as const
+  ).map(([name, rule, main, post, why]) => ({
+    label: `main POST /sudo: ${name}`,
+    flow: 'sudo' as const,
+    mainFaults: [f('POST /sudo', rule)],
+    ...(rule.kind === 'rateLimit' ? { mainClock: 'far' as const } : {}),
+    main,
+    post,
+    ...(why ? { why } : {})
+  })),
+  // main, revoke-token-ids with api-token: the engine's list and bulk calls
+  ...(
+    [
+      ['GET /tokens', 'latency', KIND.latency, 'ok'],
+      ['GET /tokens', 'slow body', KIND.slowBody, 'ok'],
+      ['GET /tokens', '503 always (falls back to lookups)', KIND.s503, 'ok'],
+      ['GET /tokens', 'dropped always (falls back to lookups)', KIND.drop, 'ok'],
+      ['GET /tokens', 'malformed JSON always (falls back to lookups)', KIND.malformed, 'ok'],
+      ['GET /tokens', '429 always, reset 50 min away (falls back to lookups)', KIND.limit, 'ok'],
+      ['DELETE /tokens', 'latency', KIND.latency, 'ok'],
+      ['DELETE /tokens', 'slow body', KIND.slowBody, 'ok'],
+      ['DELETE /tokens', 'malformed JSON', KIND.malformed, 'ok'],
+      ['DELETE /tokens', '503 twice (retried)', KIND.s503twice, 'ok'],
+      ['DELETE /tokens', 'dropped twice (retried)', KIND.dropTwice, 'ok'],
+      ['DELETE /tokens', '503 after applying', KIND.s503after, 'ok'],
+      ['DELETE /tokens', 'dropped after applying', KIND.dropAfter, 'ok'],
+      ['DELETE /tokens', '503 always', KIND.s503, 'fail-ids'],
+      ['DELETE /tokens', '429 once, reset 50 min away (ids left)', KIND.limitOnce, 'fail-ids']
+    ] as const
+  ).map(([route, name, rule, main]) => ({
+    label: `main ${route} (revoke-token-ids with api-token): ${name}`,
+    flow: 'ids' as const,
+    mainFaults: [f(route, rule)],
+    ...(rule.kind === 'rateLimit' ? { mainClock: 'far' as const } : {}),
+    main,
+    post: 'nothing-minted' as const
+  })),
+  {
+    label: 'main DELETE /tokens (revoke-token-ids with api-token): 429 once, reset 4 s away (waited out)',
+    flow: 'ids',
+    mainFaults: [f('DELETE /tokens', KIND.limitOnce)],
+    mainClock: 'near',
+    main: 'ok',
+    post: 'nothing-minted'
+  },
+  {
+    label:
+      'main DELETE /tokens (revoke-token-ids with the minted token): 503 always; post still revokes the minted one',
+    flow: 'ids-minted',
+    mainFaults: [f('DELETE /tokens', KIND.s503)],
+    main: 'fail-ids',
+    post: 'revoked'
+  },
+  {
+    label: 'main GET /tokens (revoke-token-ids with the minted token): dropped always',
+    flow: 'ids-minted',
+    mainFaults: [f('GET /tokens', KIND.drop)],
+    main: 'ok',
+    post: 'revoked'
+  },
+  // post: DELETE /tokens/self with the token itself
+  ...(
+    [
+      ['latency', KIND.latency, 'revoked'],
+      ['slow body', KIND.slowBody, 'revoked'],
+      ['malformed JSON (a 204 has no body)', KIND.malformed, 'revoked'],
+      ['503 twice (retried)', KIND.s503twice, 'revoked'],
+      ['dropped twice (retried)', KIND.dropTwice, 'revoked'],
+      ['503 after revoking', KIND.s503after, 'already-gone'],
+      ['dropped after revoking', KIND.dropAfter, 'already-gone'],
+      ['503 always', KIND.s503, 'left-alive', S503],
+      ['dropped always', KIND.drop, 'left-alive', NO_ANSWER],
+      ['429 with its reset 50 min away', KIND.limit, 'left-alive', LIMITED]
+    ] as const
+  ).map(([name, rule, post, why]) => ({
+    label: `post DELETE /tokens/self: ${name}`,
+    flow: 'username' as const,
+    postFaults: [f('DELETE /tokens/self', rule)],
+    ...(rule.kind === 'rateLimit' ? { mainClock: 'far' as const } : {}),
+    main: 'ok' as const,
+    post,
+    ...(why ? { why } : {})
+  })),
+  {
+    label: 'post DELETE /tokens/self: 429 once, reset 4 s away (waited out)',
+    flow: 'username',
+    postFaults: [f('DELETE /tokens/self', KIND.limitOnce)],
+    mainClock: 'far',
+    postClock: 'near',
+    main: 'ok',
+    post: 'revoked'
+  },
+  {
+    label: 'post DELETE /tokens/self with revoke: false: nothing is sent, the token is kept',
+    flow: 'kept',
+    postFaults: [f('DELETE /tokens/self', KIND.s503)],
+    main: 'ok',
+    post: 'kept'
+  },
+  // post: the DELETE /tokens/{id} fallback with api-token, after a refused self-revocation
+  ...(
+    [
+      ['latency', KIND.latency, 'revoked-by-id'],
+      ['slow body', KIND.slowBody, 'revoked-by-id'],
+      ['malformed JSON (a 204 has no body)', KIND.malformed, 'revoked-by-id'],
+      ['503 twice (retried)', KIND.s503twice, 'revoked-by-id'],
+      ['503 after revoking', KIND.s503after, 'already-gone'],
+      ['dropped after revoking', KIND.dropAfter, 'already-gone'],
+      ['503 always', KIND.s503, 'left-alive', S503],
+      ['dropped always', KIND.drop, 'left-alive', NO_ANSWER],
+      ['429 with its reset 50 min away', KIND.limit, 'left-alive', LIMITED]
+    ] as const
+  ).map(([name, rule, post, why]) => ({
+    label: `post DELETE /tokens/{id} fallback: ${name}`,
+    flow: 'fallback' as const,
+    postFaults: [f('DELETE /tokens/{token_id}', rule)],
+    ...(rule.kind === 'rateLimit' ? { mainClock: 'far' as const } : {}),
+    main: 'ok' as const,
+    post,
+    ...(why ? { why } : {})
+  }))
+]
+
+/** Child processes in flight at once: the steps mostly wait on the network or on backoff. */
+const CONCURRENCY = 3
+
+const records = new Map<string, JobRecord | Error>()
+
+/** Real seconds a scenario spends waiting (a reset waited out, post's backoff): those start first. */
+function weight(s: Scenario): number {
+  const persistent = (rules: FaultRule[] = []) =>
+    rules.some(r => r.times === undefined && (r.kind === 'status5xx' || r.kind === 'drop'))
+  return (
+    (s.mainClock === 'near' || s.postClock === 'near' ? 4 : 0) +
+    (persistent(s.postFaults) ? 4 : 0) +
+    (persistent(s.mainFaults) ? 1.5 : 0)
+  )
+}
+
+beforeAll(async () => {
+  const slowestFirst = [...SCENARIOS].sort((a, b) => weight(b) - weight(a))
+  await pool(slowestFirst, CONCURRENCY, async s => {
+    try {
+      const record = await runJob({
+        readOnlySelfRevoke: s.flow !== 'fallback',
+        setup: setupFor(s.flow),
+        ...(s.mainFaults ? { mainFaults: s.mainFaults } : {}),
+        ...(s.postFaults ? { postFaults: s.postFaults } : {}),
+        ...(s.mainClock ? { mainClock: s.mainClock } : {}),
+        ...(s.postClock ? { postClock: s.postClock } : {}),
+        tap: s.mainFaults?.some(r => r.route === 'POST /tokens' && r.kind === 'malformedJson') ?? false
+      })
+      records.set(s.label, record)
+    } catch (error) {
+      records.set(s.label, error as Error)
+    }
+  })
+}, 240_000)
+
+function commands(step: StepResult, command: string): string[] {
+  return step.commands.filter(c => c.command === command).map(c => c.message)
+}
+
+function plainLines(step: StepResult): string[] {
+  return step.commands.filter(c => c.command === undefined).map(c => c.message)
+}
+
+const POST_LINE: Record<PostOutcome, RegExp> = {
+  revoked: /^Revoked token (\w+) \(DELETE \/tokens\/self with the token itself\)$/,
+  'revoked-by-id':
+    /^Revoked token (\w+) with api-token \(DELETE \/tokens\/\w+\) after the API refused self-revocation \(HTTP 403: .+\)$/,
+  'already-gone': /^Token (\w+) was already revoked/,
+  'left-alive':
+    /^(?:Could not revoke token|The API refused to let token) (\w+).*; it stays valid until it expires at \S+$/,
+  'nothing-minted': /^Nothing to revoke: the main step minted no token$/,
+  'revoked-by-main': /^Nothing to revoke: the main step already revoked token (\w+)$/,
+  kept: /^Kept token (\w+) \(revoke: false\); it stays valid until it expires at \S+$/
+}
+
+function checkMain(s: Scenario, r: JobRecord): void {
+  const { main } = r
+  const errors = commands(main, 'error')
+  for (const message of [...errors, ...commands(main, 'warning')]) expect(message.trim()).not.toBe('')
+  if (s.main === 'ok') {
+    expect({ exit: main.exitCode, errors }).toEqual({ exit: 0, errors: [] })
+  } else {
+    expect(main.exitCode).toBe(1)
+    expect(errors.length).toBeGreaterThan(0)
+  }
+  const error = errors.at(-1) ?? ''
+  if (s.why && s.main !== 'ok') expect(error).toMatch(s.why)
+  const minting = s.flow !== 'ids'
+  switch (s.main) {
+    case 'ok':
+      if (minting) {
+        expect(main.outputs.token).toMatch(/^[A-Za-z0-9_-]{32}$/)
+        // The step ran on the placed clock: its token expires an hour after the world's "now".
+        if (s.mainClock)
+          expect(
+            Math.abs(Date.parse(main.outputs['expires-at']!) - (r.mainStartedAt + 3_600_000))
+          ).toBeLessThan(120_000)
+      }
+      if (s.flow === 'ids' || s.flow === 'ids-minted') {
+        expect(JSON.parse(main.outputs['revoked-ids']!)).toHaveLength(LEAKED)
+        expect(JSON.parse(main.outputs['failed-ids']!)).toEqual([])
+        for (const t of r.alive) expect(t.name).not.toBe('leaked')
+      }
+      break
+    case 'fail-no-token':
+    case 'fail-stranded':
+      expect(error).toMatch(/^Fastly API POST \/(tokens|sudo) /)
+      expect(main.outputs.token).toBeUndefined()
+      expect(main.state.token ?? '').toBe('')
+      break
+    case 'fail-revoked':
+      expect(error).toMatch(
+        /could not be read back with GET \/tokens\/self: .*The action revoked it again\.$/s
+      )
+      expect(main.outputs.token).toBeUndefined()
+      expect(main.env).toEqual({})
+      expect(main.state['revoked-by-main']).toBe('true')
+      break
+    case 'fail-revoke-later':
+      expect(error).toMatch(/could not revoke it yet \(.+\); the post step will try again\.$/s)
+      expect(main.outputs.token).toBeUndefined()
+      expect(main.state.token).toMatch(/^[A-Za-z0-9_-]{32}$/)
+      break
+    case 'fail-ids': {
+      expect(error).toMatch(/^\d+ of \d+ token\(s\) could not be revoked .*every other one was tried$/)
+      const failed = JSON.parse(main.outputs['failed-ids']!) as string[]
+      expect(failed).toHaveLength(LEAKED)
+      // Every id has its outcome line, with a reason.
+      for (const id of failed)
+        expect(plainLines(main).some(l => l.startsWith(`${id}: `) && l.includes(' — '))).toBe(true)
+      break
+    }
+  }
+}
+
+function checkPost(s: Scenario, r: JobRecord): string | undefined {
+  const { post } = r
+  expect(post.exitCode).toBe(0)
+  expect(commands(post, 'error')).toEqual([])
+  const warnings = commands(post, 'warning')
+  const line = s.post === 'left-alive' ? warnings : plainLines(post)
+  expect(line).toHaveLength(1)
+  if (s.post !== 'left-alive') expect(warnings).toEqual([])
+  const match = POST_LINE[s.post].exec(line[0]!)
+  expect({ line: line[0], matches: match !== null }).toEqual({ line: line[0], matches: true })
+  if (s.why && s.post === 'left-alive') expect(line[0]).toMatch(s.why)
+  expect(post.summary).toContain(`**Fastly token (post step):** `)
+  return match?.[1]
+}
+
+function checkNothingStranded(s: Scenario, r: JobRecord, namedByPost: string | undefined): void {
+  const alive = mintedAlive(r)
+  if (s.post === 'left-alive' || s.post === 'kept') {
+    // The one token alive is the one the post step named, with its expiry: the job's owner knows.
+    expect(alive.map(t => t.id)).toEqual([r.main.outputs['token-id']])
+    expect(namedByPost).toBe(r.main.outputs['token-id'])
+  } else if (s.main === 'fail-stranded') {
+    // The API minted a token whose answer never arrived: the action cannot know its value, so
+    // nothing can revoke it from the job. Its expiry is the backstop, and it is what was asked.
+    expect(alive).toHaveLength(1)
+    expect(Date.parse(alive[0]!.expires_at!)).toBeLessThanOrEqual(r.mainStartedAt + 3_600_000 + 120_000)
+  } else {
+    expect(alive).toEqual([])
+  }
+}
+
+function checkNoLeak(r: JobRecord): void {
+  const token = r.main.outputs.token ?? r.main.state.token
+  const secrets: Secrets = {
+    ...r.seededSecrets,
+    ...(r.inputs.password ? { password: r.inputs.password } : {}),
+    ...(token ? { token: { value: token, homes: TOKEN_HOMES } } : {})
+  }
+  // A create answer cut in half may have carried part of the new token: not even that part may show.
+  r.createAnswers.forEach((body, i) => {
+    const partial = /"access_token":"([A-Za-z0-9_-]+)/.exec(body)?.[1]
+    if (partial && partial.length >= 8) secrets[`partial token ${i}`] = { value: partial, fragmentLength: 8 }
+  })
+  expect(findLeaks(artifactsOf(r.main), secrets)).toEqual([])
+  expect(findLeaks(artifactsOf(r.post), secrets)).toEqual([])
+}
+
+describe('fault matrix: main and post, as the runner runs them (step debug on)', () => {
+  it.each(SCENARIOS.map(s => [s.label, s] as const))('%s', (_label, s) => {
+    const record = records.get(s.label)
+    if (record instanceof Error) throw record
+    expect(record).toBeDefined()
+    const r = record!
+    checkMain(s, r)
+    const named = checkPost(s, r)
+    checkNothingStranded(s, r, named)
+    checkNoLeak(r)
+  })
+})
