@@ -128,6 +128,15 @@ describe('the leak scanner', () => {
     for (const f of findings) for (const form of secretForms(TOKEN)) expect(f).not.toContain(form)
   })
 
+  it('hides add-mask lines, but a secret masked only inside a larger value counts as unmasked', () => {
+    const a = plant(x => (x.stdout = x.stdout.replace(`::add-mask::${TOKEN}`, `::add-mask::Bearer ${TOKEN}`)))
+    expect(findLeaks(a, SECRETS)).toEqual([
+      'token written to outputs "token" but never masked by this step',
+      'token written to state "token" but never masked by this step',
+      'token written to env "FASTLY_API_TOKEN" but never masked by this step'
+    ])
+  })
+
   it('reports a fragment of a token when asked to (a truncated body quoted in an error)', () => {
     const a = plant(x => (x.stdout += `\n::error::body was {"access_token":"${TOKEN.slice(0, 16)}`))
     expect(findLeaks(a, SECRETS)).toEqual([])
