@@ -160,7 +160,7 @@ const SCENARIOS: Scenario[] = [
     ...(why ? { why } : {})
   })),
   {
-    label: 'main GET /tokens/self: 429 once, reset 4 s away (waited out)',
+    label: 'main GET /tokens/self: 429 once, reset 6 s away (waited out)',
     flow: 'username',
     mainFaults: [f('GET /tokens/self', KIND.limitOnce)],
     mainClock: 'near',
@@ -225,7 +225,7 @@ const SCENARIOS: Scenario[] = [
     post: 'nothing-minted' as const
   })),
   {
-    label: 'main DELETE /tokens (revoke-token-ids with api-token): 429 once, reset 4 s away (waited out)',
+    label: 'main DELETE /tokens (revoke-token-ids with api-token): 429 once, reset 6 s away (waited out)',
     flow: 'ids',
     mainFaults: [f('DELETE /tokens', KIND.limitOnce)],
     mainClock: 'near',
@@ -271,7 +271,7 @@ const SCENARIOS: Scenario[] = [
     ...(why ? { why } : {})
   })),
   {
-    label: 'post DELETE /tokens/self: 429 once, reset 4 s away (waited out)',
+    label: 'post DELETE /tokens/self: 429 once, reset 6 s away (waited out)',
     flow: 'username',
     postFaults: [f('DELETE /tokens/self', KIND.limitOnce)],
     mainClock: 'far',

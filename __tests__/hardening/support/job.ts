@@ -20,14 +20,14 @@ const PRELOAD = pathToFileURL(fileURLToPath(new URL('./shifted-clock.mjs', impor
 
 /**
  * Where in the clock hour a step runs. `far`: at HH:10, so a rate-limit reset (the next full hour)
- * is 50 minutes away, beyond every deadline. `near`: 4 s before the hour, so the reset is waited out.
+ * is 50 minutes away, beyond every deadline. `near`: 6 s before the hour, so the reset is waited out.
  */
 export type ClockPlace = 'far' | 'near'
 
 /** The offset that puts "now" at that place, at or after `notBefore` (world time never runs back). */
 export function offsetFor(place: ClockPlace, notBefore = Date.now()): number {
   const hourStart = Math.floor(notBefore / HOUR) * HOUR
-  let target = place === 'far' ? hourStart + 10 * 60_000 : hourStart + HOUR - 4_000
+  let target = place === 'far' ? hourStart + 10 * 60_000 : hourStart + HOUR - 6_000
   if (target < notBefore) target += HOUR
   return target - Date.now()
 }

@@ -3,7 +3,7 @@
  * HARDENING_CLOCK_OFFSET_MS. The simulator's clock is moved by the same amount, so the step and
  * the API agree on the time; what the shift buys is a fixed place in the clock hour. Fastly's write
  * window is a clock hour, and a 429 without reset headers makes the client wait for the next full
- * hour: run at HH:10, the reset is 50 minutes away (beyond any deadline); run at HH:59:55, it is a
+ * hour: run at HH:10, the reset is 50 minutes away (beyond any deadline); run at HH:59:54, it is a
  * few seconds away (waited out). Without the shift, which of the two happens would depend on the
  * minute the suite runs.
  */
