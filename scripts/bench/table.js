@@ -136,10 +136,17 @@ function action(r) {
           size(r.bundles.floor)
         ],
         [
+          'the same floor bundle making two requests, as main does',
+          formatSummary(w.floor2),
+          formatRatio(r.ratios.twoRequestFloorVsBare),
+          formatRatio(r.ratios.twoRequestFloorVsFloor),
+          'same'
+        ],
+        [
           'dist/main: mint, verify, outputs',
           formatSummary(w.main),
           formatRatio(r.ratios.mainVsBare),
-          formatRatio(r.ratios.mainVsFloor),
+          `${formatRatio(r.ratios.mainVsFloor)} (${formatRatio(r.ratios.mainVsTwoRequestFloor)} of the two-request floor)`,
           size(r.bundles.main)
         ],
         [
