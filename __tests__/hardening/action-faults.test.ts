@@ -378,6 +378,10 @@ function checkMain(s: Scenario, r: JobRecord): void {
   }
   const error = errors.at(-1) ?? ''
   if (s.why && s.main !== 'ok') expect(error).toMatch(s.why)
+  // Whatever happened, no id the step reports revoked is alive.
+  const alive = new Set(r.alive.map(t => t.id))
+  for (const id of JSON.parse(main.outputs['revoked-ids'] ?? '[]') as string[])
+    expect(alive.has(id)).toBe(false)
   const minting = s.flow !== 'ids'
   switch (s.main) {
     case 'ok':
