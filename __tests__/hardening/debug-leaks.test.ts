@@ -277,13 +277,11 @@ describe('end-to-end scenarios, step debug on', () => {
   })
 })
 
-describe('known defects (each flips to a failure once fixed: then drop `.failing`)', () => {
-  // src/action/masking.ts looksLikeTokenValue wants a `-` or `_`; a third of real access tokens
-  // (the recorded QoU3neoxQQ6IPL8g7eRkkCjyWcwdNI7J among them) are 32 plain alphanumerics, which the
-  // id pattern (16-32 alphanumerics) takes for an id. Pasted into revoke-token-ids, such a value is
-  // neither refused nor masked: it goes out as GET /tokens/<value> and comes back in the log, the
-  // summary and failed-ids. Fix: treat any 32-character [A-Za-z0-9_-] entry as a value.
-  it.failing('a leaked value of 32 alphanumerics pasted into revoke-token-ids is never shown', async () => {
+describe('regressions: defects this suite found, now fixed', () => {
+  // A third of real access tokens (the recorded QoU3neoxQQ6IPL8g7eRkkCjyWcwdNI7J among them) are 32
+  // plain alphanumerics, which the id pattern once took for an id: pasted into revoke-token-ids,
+  // such a value went out as GET /tokens/<value> and came back in the log, summary and failed-ids.
+  it('a leaked value of 32 alphanumerics pasted into revoke-token-ids is never shown', async () => {
     const sim = await simulator()
     const responder = sim.state.addToken({ user: DEMO, name: 'responder', scope: 'global' })
     const value = 'QoU3neoxQQ6IPL8g7eRkkCjyWcwdNI7J'

@@ -530,13 +530,12 @@ describe('each parser alone', () => {
   })
 })
 
-describe('known defects (each flips to a failure once fixed: then drop `.failing`)', () => {
-  // src/action/masking.ts looksLikeTokenValue demands a `-` or `_`, but a third of real access
-  // tokens are 32 plain alphanumerics (the recorded QoU3neoxQQ6IPL8g7eRkkCjyWcwdNI7J is one), and
-  // the id pattern accepts 16-32 alphanumerics. Such a leaked value pasted into revoke-token-ids is
-  // neither refused nor masked: it is sent as GET /tokens/<value> and printed in the log, the
-  // summary and failed-ids. Fix: treat any 32-character [A-Za-z0-9_-] entry as a value.
-  it.failing('a leaked token value of 32 alphanumerics pasted as an id is refused (or masked)', () => {
+describe('regressions: defects this suite found, now fixed', () => {
+  // looksLikeTokenValue once demanded a `-` or `_`, but a third of real access tokens are 32 plain
+  // alphanumerics (the recorded QoU3neoxQQ6IPL8g7eRkkCjyWcwdNI7J is one), and the id pattern took
+  // 16-32 alphanumerics: such a value pasted into revoke-token-ids went out as GET /tokens/<value>.
+  // Ids are now at most 24 characters and anything longer is treated as a possible value.
+  it('a leaked token value of 32 alphanumerics pasted as an id is refused (or masked)', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Za-z0-9]{32}$/), value => {
         const result = parse({ 'api-token': 'Api§tokenValue_0123456789abcdef', 'revoke-token-ids': value })
@@ -546,10 +545,9 @@ describe('known defects (each flips to a failure once fixed: then drop `.failing
     )
   })
 
-  // src/action/inputs.ts parseDate: `new Date('2024-02-31T00:00:00Z')` is 2024-03-02 in V8, so an
-  // impossible date is read as another one instead of being refused. Fix: require the parsed
-  // date's ISO text to start with the date part the user wrote.
-  it.failing('audit-created-before: an impossible calendar date is refused, not rolled over', () => {
+  // `new Date('2024-02-31T00:00:00Z')` is 2024-03-02 in V8: parseDate once read an impossible date
+  // as another one instead of refusing it.
+  it('audit-created-before: an impossible calendar date is refused, not rolled over', () => {
     const result = parse({
       mode: 'audit',
       'api-token': 'Api§tokenValue_0123456789abcdef',

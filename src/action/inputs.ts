@@ -110,12 +110,19 @@ export function parseServices(
   return { ok: true, services }
 }
 
+/** JavaScript rolls 2024-02-31 over to 2 March; a responder who typed it meant something else. */
+function isCalendarDate(ymd: string): boolean {
+  const [year, month, day] = ymd.split('-').map(Number) as [number, number, number]
+  const date = new Date(Date.UTC(year, month - 1, day))
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}
+
 function parseDate(text: string, now: number): Date | string {
   const duration = parseDuration(text)
   if (duration.ok) return new Date(now - duration.ms)
   if (/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
     const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text)
-    if (!Number.isNaN(date.getTime())) return date
+    if (!Number.isNaN(date.getTime()) && isCalendarDate(text.slice(0, 10))) return date
   }
   return `expected a date (2024-01-31 or 2024-01-31T12:00:00Z) or an age like 30d, got "${text}"`
 }

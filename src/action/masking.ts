@@ -8,9 +8,13 @@ import type { Runner } from './runner.js'
 /** Inputs whose whole value is secret. */
 export const SECRET_INPUTS = ['password', 'otp', 'totp-secret', 'api-token'] as const
 
-/** An access token: 32 characters of the URL-safe base64 alphabet (as recorded; allow some slack). */
+/**
+ * An access token: 32 characters of the URL-safe base64 alphabet (as recorded; allow some slack).
+ * About a third of real tokens hold no `-` or `_` at all, so length decides: anything longer than
+ * the longest plausible id (24) is treated as a possible secret and never echoed.
+ */
 export function looksLikeTokenValue(text: string): boolean {
-  return /^[A-Za-z0-9_-]{24,64}$/.test(text) && /[-_]/.test(text)
+  return /^[A-Za-z0-9_-]{25,64}$/.test(text)
 }
 
 /** `revoke-token-values`: one value per line; blank lines and duplicates dropped. */

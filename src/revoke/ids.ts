@@ -1,12 +1,13 @@
 /**
  * Token id lists as responders paste them: from a ticket, a log excerpt, a file with one id per
- * line or a comma-separated workflow input. Real ids are 21-22 base62 characters; the accepted
- * range is a little wider (16-32) so that an unusual but plausible id is still sent to the API,
- * while anything with other characters (a URL, a token value with `-`/`_`, a stray quote) is
- * refused before it could reach a request path or a bulk body.
+ * line or a comma-separated workflow input. Real ids are 21-22 base62 characters (a 128-bit value
+ * in base62 never needs more than 22); the accepted range is a little wider (16-24) so that an
+ * unusual but plausible id is still sent to the API, while anything else (a URL, a stray quote, a
+ * 32-character token value pasted by mistake, with or without `-`/`_`) is refused before it could
+ * reach a request path or a bulk body.
  */
 
-export const TOKEN_ID_PATTERN = /^[A-Za-z0-9]{16,32}$/
+export const TOKEN_ID_PATTERN = /^[A-Za-z0-9]{16,24}$/
 
 export function isWellFormedTokenId(value: string): boolean {
   return TOKEN_ID_PATTERN.test(value)

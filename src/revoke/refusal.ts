@@ -32,7 +32,7 @@ export type Refusal =
   | { kind: 'transient'; status?: number; reason: string }
 
 const SIZE_WORDS = /too many|too large|too big|maximum|\bmax\b|limit|exceed|at most|no more than/i
-const ID_CANDIDATE = /[A-Za-z0-9]{16,32}/g
+const ID_CANDIDATE = /[A-Za-z0-9]{16,24}/g
 
 /** "HTTP 404 Token lookup failed (detail)": short, and never a secret (the client redacts). */
 export function describeFailure(error: ApiFailureLike): string {
