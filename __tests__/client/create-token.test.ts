@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   FastlyApiError,
+  mayHaveTakenEffect,
   RateLimitError,
   TwoFactorRequiredError,
   type FastlyTokensClient
@@ -199,6 +200,7 @@ describe('createToken: documented errors, and never a second token', () => {
     expect(error.method).toBe('POST')
     expect(error.path).toBe('/tokens')
     expect(server.requests).toHaveLength(1)
+    expect(mayHaveTakenEffect(error)).toBe(false)
   })
 
   it.each([
@@ -220,6 +222,7 @@ describe('createToken: documented errors, and never a second token', () => {
     expect(error.message).toContain(body.msg)
     expect(error.message).toContain('POST /tokens')
     expect(server.requests).toHaveLength(1)
+    expect(mayHaveTakenEffect(error)).toBe(false)
   })
 
   it('a 5xx is not retried: the token may have been minted', async () => {
@@ -232,6 +235,7 @@ describe('createToken: documented errors, and never a second token', () => {
     expect(error.message).toMatch(/not repeated/)
     expect(server.requests).toHaveLength(1)
     expect(sleep.waits).toEqual([])
+    expect(mayHaveTakenEffect(error)).toBe(true)
   })
 
   it('a connection dropped after the request was sent is not retried', async () => {
@@ -243,6 +247,27 @@ describe('createToken: documented errors, and never a second token', () => {
     expect(error.status).toBeUndefined()
     expect(error.attempts).toBe(1)
     expect(server.requests).toHaveLength(1)
+    expect(mayHaveTakenEffect(error)).toBe(true)
+  })
+
+  it('an answer that never comes is a timeout, not repeated: the token may have been minted', async () => {
+    const { server, client } = await setUp([{ hang: true }], { timeoutMs: 200 })
+    const error = (await failure(
+      client.createToken({ username: 'a@example.com', password: 'correct-horse' })
+    )) as FastlyApiError
+    expect(error.code).toBe('timeout')
+    expect(server.requests).toHaveLength(1)
+    expect(mayHaveTakenEffect(error)).toBe(true)
+  })
+
+  it('a connection refused on every attempt: nothing was sent, so nothing can have been minted', async () => {
+    client = testClient(`http://127.0.0.1:${await freePort()}`, { retry: { maxAttempts: 2 } })
+    const error = (await failure(
+      client.createToken({ username: 'a@example.com', password: 'correct-horse' })
+    )) as FastlyApiError
+    expect(error.code).toBe('ECONNREFUSED')
+    expect(error.attempts).toBe(2)
+    expect(mayHaveTakenEffect(error)).toBe(false)
   })
 
   it('a refused connection (nothing sent) is retried, and the retry creates the token once', async () => {
@@ -292,6 +317,7 @@ describe('createToken: documented errors, and never a second token', () => {
     expect(server.requests).toHaveLength(1)
     expect(sleep.waits).toEqual([])
     expect(client.rateLimit).toEqual({ remaining: 0, resetEpochSeconds: reset })
+    expect(mayHaveTakenEffect(error)).toBe(false)
   })
 
   it('an answer that is not a created token is an invalid_response error that quotes nothing', async () => {
@@ -301,6 +327,8 @@ describe('createToken: documented errors, and never a second token', () => {
     )) as FastlyApiError
     expect(error.code).toBe('invalid_response')
     expect(error.message).not.toContain('LEAKYVALUE')
+    // The API answered 200: it minted, though the answer cannot be read.
+    expect(mayHaveTakenEffect(error)).toBe(true)
   })
 })
 

@@ -12,7 +12,8 @@
  *   retries, or ends with a warning carrying the status and Fastly's message, exit 0);
  * - no token minted by the scenario is alive at the end, except one the post step's warning names
  *   (with its expiry), one kept by `revoke: false`, or one the action never received (the API
- *   minted it but the answer was lost): that one must be bounded by its expiry, the backstop;
+ *   minted it but the answer was lost, and no api-token was there to find it): main's warning names
+ *   that one with its expiry, and the expiry bounds it;
  * - no secret in any output of either step, in any spelling (support/leak-scan.ts).
  */
 import { beforeAll, describe, it, expect } from '@jest/globals'
@@ -31,7 +32,13 @@ import {
 
 type Flow = 'username' | 'sudo' | 'ids' | 'ids-minted' | 'fallback' | 'kept'
 type MainOutcome =
-  'ok' | 'fail-no-token' | 'fail-revoked' | 'fail-revoke-later' | 'fail-stranded' | 'fail-ids'
+  | 'ok'
+  | 'fail-no-token'
+  | 'fail-revoked'
+  | 'fail-revoke-later'
+  | 'fail-stranded'
+  | 'fail-reclaimed'
+  | 'fail-ids'
 type PostOutcome =
   'revoked' | 'revoked-by-id' | 'already-gone' | 'left-alive' | 'nothing-minted' | 'revoked-by-main' | 'kept'
 
@@ -137,6 +144,30 @@ const SCENARIOS: Scenario[] = [
     main,
     post,
     ...(why ? { why } : {})
+  })),
+  // main, POST /tokens with api-token at hand (the sudo flow; username and password with api-token):
+  // a token minted behind a lost answer is found in GET /tokens and revoked by id.
+  ...(
+    [
+      ['sudo', '503 after minting', KIND.s503after, 'fail-reclaimed', S503],
+      ['sudo', 'dropped after minting', KIND.dropAfter, 'fail-reclaimed', NO_ANSWER],
+      [
+        'sudo',
+        'malformed JSON (minted, unreadable)',
+        KIND.malformed,
+        'fail-reclaimed',
+        /not a created token/
+      ],
+      ['sudo', '503 before minting (nothing to find)', KIND.s503, 'fail-no-token', S503],
+      ['fallback', '503 after minting', KIND.s503after, 'fail-reclaimed', S503]
+    ] as const
+  ).map(([flow, name, rule, main, why]) => ({
+    label: `main POST /tokens (${flow === 'sudo' ? 'sudo flow' : 'username and password, with api-token'}): ${name}`,
+    flow,
+    mainFaults: [f('POST /tokens', rule)],
+    main,
+    post: 'nothing-minted' as const,
+    why
   })),
   // main, username flow: GET /tokens/self (the read-back with the new token)
   ...(
@@ -401,6 +432,7 @@ function checkMain(s: Scenario, r: JobRecord): void {
       break
     case 'fail-no-token':
     case 'fail-stranded':
+    case 'fail-reclaimed':
       expect(error).toMatch(/^Fastly API POST \/(tokens|sudo) /)
       expect(main.outputs.token).toBeUndefined()
       expect(main.state.token ?? '').toBe('')
@@ -490,21 +522,47 @@ describe('fault matrix: main and post, as the runner runs them (step debug on)',
   })
 })
 
-describe('known defects (each flips to a failure once fixed: then drop `.failing`)', () => {
-  // src/action/main-step.ts (mintAndHandOver, via runMain's catch): when POST /tokens fails after
-  // the API may have minted (5xx or a dropped connection after the request was sent, or a 200 whose
-  // body cannot be read), the step fails with the client's error alone. The token the API minted is
-  // alive, and nothing tells the job's owner that it may exist, under which name, or until when.
-  // Fix: on an ambiguous create failure, add (warning + summary) "the API may have minted token
-  // "<name>"; it expires at <expires_at asked>", and in the sudo flow revoke it by that name with
-  // api-token (GET /tokens, match name and created_at after the request).
-  it.failing.each(SCENARIOS.filter(s => s.main === 'fail-stranded').map(s => [s.label, s] as const))(
+describe('regressions: defects this suite found, now fixed', () => {
+  // When POST /tokens failed after the API may have minted (a 5xx or a connection dropped after the
+  // request was sent, or a 200 whose body could not be read), the step once failed with the
+  // client's error alone: the token the API minted stayed alive until its expiry and nothing told
+  // the job's owner that it might exist. Now a warning and the job summary name it and its expiry,
+  // and say how to find it (src/action/unanswered-mint.ts).
+  it.each(SCENARIOS.filter(s => s.main === 'fail-stranded').map(s => [s.label, s] as const))(
     '%s: the step says a token may have been minted, under which name and until when',
     (_label, s) => {
       const r = records.get(s.label) as JobRecord
-      const said = [...commands(r.main, 'error'), ...commands(r.main, 'warning')].join('\n')
-      expect(said).toContain('gha/octo-org/octo-repo/run-4242-1/deploy')
-      expect(said).toMatch(/expires? at \d{4}-\d\d-\d\dT/)
+      const warnings = commands(r.main, 'warning')
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]).toContain(
+        'may have minted a token named "gha/octo-org/octo-repo/run-4242-1/deploy"'
+      )
+      expect(warnings[0]).toMatch(/expires? at \d{4}-\d\d-\d\dT/)
+      expect(warnings[0]).toContain('fastly-tokens audit --name')
+      expect(r.main.summary).toContain('may have minted a token named')
     }
   )
+
+  // With api-token the step finds the token the API minted behind the lost answer and revokes it.
+  it.each(SCENARIOS.filter(s => s.main === 'fail-reclaimed').map(s => [s.label, s] as const))(
+    '%s: the token minted behind the lost answer is found and revoked with api-token',
+    (_label, s) => {
+      const r = records.get(s.label) as JobRecord
+      expect(commands(r.main, 'warning')).toEqual([])
+      const line = plainLines(r.main).find(l => l.startsWith('The API had minted token '))
+      expect(line).toMatch(
+        /^The API had minted token (\w+) \("gha\/octo-org\/octo-repo\/run-4242-1\/deploy", expires \S+\) although POST \/tokens failed; revoked it with api-token \(DELETE \/tokens\/\1\)\.$/
+      )
+      expect(r.requests.filter(q => q.endsWith('DELETE /tokens/{token_id} 204'))).toHaveLength(1)
+      expect(mintedAlive(r)).toEqual([])
+    }
+  )
+
+  it('with api-token, a create refused before minting: the search finds nothing and says so', () => {
+    const r = records.get('main POST /tokens (sudo flow): 503 before minting (nothing to find)') as JobRecord
+    const warnings = commands(r.main, 'warning')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('most likely none was minted')
+    expect(r.requests.some(q => q.startsWith('DELETE '))).toBe(false)
+  })
 })

@@ -4,16 +4,18 @@
  * and nothing goes back up; the step fails with one clear message and never with a stack trace.
  */
 import { FastlyApiError, type FastlyTokensClient } from '../client/index.js'
+import type { CreatedToken } from '../types.js'
 import { runAudit } from './audit-run.js'
 import { describeFailure } from './failure.js'
 import { revokeIdsAndValues } from './incident.js'
 import { InputError, parseInputs, type ActionConfig, type MintConfig } from './inputs.js'
 import { maskSecretInputs, maskValue } from './masking.js'
-import { mintToken, tokenMismatches } from './mint.js'
+import { askedExpiry, mintToken, tokenMismatches } from './mint.js'
 import { formatDuration } from './duration.js'
 import { MAIN_DEADLINE_MS, type StepDeps } from './step-deps.js'
 import { saveMintedToken, saveRevokedByMain } from './state.js'
 import { escapeCell, summarySection } from './summary.js'
+import { isUnansweredMint, settleUnansweredMint } from './unanswered-mint.js'
 
 function servicesText(services: string[]): string {
   return services.length === 0 ? 'all services' : services.join(', ')
@@ -30,10 +32,22 @@ async function mintAndHandOver(
   runner.info(
     `Minting token "${mint.name}" with ${flow}: scope ${mint.scope}, ${servicesText(mint.services)}, expires in ${formatDuration(mint.expiresInMs)}`
   )
-  const { created, expiresAt } = await mintToken(base, mint, {
-    now: deps.now,
-    mask: v => maskValue(runner, v)
-  })
+  const sentAt = deps.now()
+  const expiresAt = askedExpiry(mint, sentAt)
+  let created: CreatedToken
+  try {
+    created = await mintToken(base, mint, expiresAt, { now: deps.now, mask: v => maskValue(runner, v) })
+  } catch (error) {
+    // The API may have minted although the answer was lost: say so, and with api-token find and
+    // revoke it. The step still fails with the create error itself (runMain's catch).
+    if (isUnansweredMint(error))
+      await settleUnansweredMint(
+        deps,
+        { config: mint, expiresAt, sentAt },
+        config.apiToken ? base : undefined
+      )
+    throw error
+  }
   // Masked before it appears anywhere: state, outputs and env come after this line.
   maskValue(runner, created.access_token)
   saveMintedToken(runner, {

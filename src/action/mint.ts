@@ -21,12 +21,17 @@ export interface MintDeps {
   mask(value: string): void
 }
 
+/** The expiry to ask for: now + expires-in, in whole seconds. */
+export function askedExpiry(config: MintConfig, now: number): string {
+  return apiTimestamp(now + config.expiresInMs)
+}
+
 export async function mintToken(
   client: FastlyTokensClient,
   config: MintConfig,
+  expiresAt: string,
   deps: MintDeps
-): Promise<{ created: CreatedToken; expiresAt: string }> {
-  const expiresAt = apiTimestamp(deps.now() + config.expiresInMs)
+): Promise<CreatedToken> {
   const oneTimeCode = (at: number) => {
     if (config.otp) return config.otp
     if (!config.totpSecret) return undefined
@@ -46,13 +51,13 @@ export async function mintToken(
     })
   const firstCode = oneTimeCode(deps.now())
   try {
-    return { created: await request(firstCode), expiresAt }
+    return await request(firstCode)
   } catch (error) {
     // A computed code can go stale while in flight at a 30-second boundary: one retry with the
     // next code, and only when the code really changed (a wrong secret fails twice, not forever).
     if (error instanceof TwoFactorRequiredError && config.totpSecret && error.otpWasSent) {
       const nextCode = oneTimeCode(deps.now())
-      if (nextCode !== firstCode) return { created: await request(nextCode), expiresAt }
+      if (nextCode !== firstCode) return await request(nextCode)
     }
     throw error
   }

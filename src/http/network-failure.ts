@@ -45,12 +45,17 @@ function codeOf(error: unknown): string | undefined {
   return undefined
 }
 
+/** Whether a failure with this code happened before any byte of the request left (see above). */
+export function failedBeforeSending(code: string): boolean {
+  return BEFORE_SENDING.has(code)
+}
+
 export function describeNetworkFailure(error: unknown): NetworkFailure {
   const code = codeOf(error) ?? codeOf((error as { cause?: unknown } | null)?.cause) ?? 'network_error'
   return {
     code,
     description:
       DESCRIPTIONS[code] ?? `network failure (${error instanceof Error ? error.message : String(error)})`,
-    beforeSending: BEFORE_SENDING.has(code)
+    beforeSending: failedBeforeSending(code)
   }
 }
