@@ -165,6 +165,10 @@ describe('429: wait for the reset when the deadline allows, else RateLimitError'
     expect(error.status).toBe(429)
     expect(error.resetAt.toISOString()).toBe('2026-01-01T13:00:00.000Z')
     expect(error.message).toContain('resets at 2026-01-01T13:00:00.000Z (in 40 min)')
+    // Fastly's sentence keeps its own period, and only one: no "mistake.. The rate-limit window".
+    expect(error.message).toContain('if you think this is a mistake. The rate-limit window resets at')
+    expect(error.message).not.toContain('..')
+    expect(error.apiMessage).toMatch(/mistake\.$/)
     expect(error.message).toContain("after the caller's deadline")
     expect(error.apiMessage).toMatch(/exceeded your hourly rate limit/)
     expect(error.rateLimit).toEqual({ remaining: 0, resetEpochSeconds: RESET_SECONDS })

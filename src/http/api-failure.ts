@@ -95,7 +95,8 @@ export function rateLimitFailure(
   why: string
 ): RateLimitError {
   const base = httpFailure(req, answer, rateLimit, attempts)
-  const said = base.apiMessage === undefined ? '' : `: ${base.apiMessage}`
+  // Fastly's message ends in a period of its own ("... if you think this is a mistake."): one is enough.
+  const said = base.apiMessage === undefined ? '' : `: ${base.apiMessage.replace(/\.+$/, '')}`
   const message =
     `${subject(req)} was rate limited (429)${said}. The rate-limit window resets at ${resetAt.toISOString()} ` +
     `(in ${describeWait(Math.max(0, resetAt.getTime() - nowMs))}); not waited: ${why}` +
