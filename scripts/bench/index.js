@@ -16,6 +16,7 @@ import * as client from './client-overhead.js'
 import * as incident from './incident.js'
 import { runWorker, SimHost } from './processes.js'
 import { renderTables } from './table.js'
+import { evaluateTargets } from './targets.js'
 
 const SCENARIOS = [
   ['incident', incident],
@@ -98,6 +99,7 @@ async function main() {
   } finally {
     await host.stop()
   }
+  results.targets = evaluateTargets(results.scenarios)
   results.meta.totalSeconds = Math.round((performance.now() - started) / 1000)
   process.stdout.write(options.json ? `${JSON.stringify(results, null, 2)}\n` : renderTables(results))
 }

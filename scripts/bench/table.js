@@ -163,11 +163,23 @@ function action(r) {
 
 const SECTIONS = { incident, client, action }
 
+function targets(list) {
+  return [
+    '### Targets',
+    '',
+    table(
+      ['target', 'measured', ''],
+      list.map(t => [t.target, t.measured, t.met ? 'met' : 'missed'])
+    )
+  ].join('\n')
+}
+
 /** The whole report as Markdown. */
 export function renderTables(results) {
   const parts = [`Benchmarks, ${results.meta.date}: ${results.meta.machine}; \`${results.meta.command}\``]
   for (const [name, result] of Object.entries(results.scenarios)) {
     parts.push(result.error ? `### ${name}\n\nFailed: ${result.error}` : SECTIONS[name](result))
   }
+  if (results.targets.length > 0) parts.push(targets(results.targets))
   return parts.join('\n\n') + '\n'
 }
