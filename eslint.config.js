@@ -26,5 +26,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@actions/*'] }]
     }
+  },
+  {
+    // The shared input parsers serve both front ends, so they reach into neither of them.
+    files: ['src/input/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@actions/*', '../action/*', '../cli/*'] }]
+    }
   }
 )

@@ -1,12 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
-import {
-  InputError,
-  parseInputs,
-  parseScope,
-  parseServices,
-  type InputSources
-} from '../../src/action/inputs.js'
+import { InputError, parseInputs, type InputSources } from '../../src/action/inputs.js'
 
 const context = {
   repository: 'octo-org/octo-repo',
@@ -286,13 +280,5 @@ describe('parseInputs', () => {
         }
       })
     )
-  })
-})
-
-describe('list inputs', () => {
-  it('normalizes scopes and services', () => {
-    expect(parseScope('')).toEqual({ ok: true, scope: 'global:read' })
-    expect(parseScope('global\npurge_all')).toEqual({ ok: true, scope: 'global purge_all' })
-    expect(parseServices(' a1, b2\n\na1 ')).toEqual({ ok: true, services: ['a1', 'b2'] })
   })
 })

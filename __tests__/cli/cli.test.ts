@@ -186,6 +186,17 @@ describe('revoke', () => {
     })
     expect(report.reads).toBeGreaterThan(0)
   })
+  it('refuses a token value pasted into --id, also 32 plain alphanumerics, without printing it (exit 2)', async () => {
+    const before = w.sim.state.requests().length
+    // Recorded values: one with - and _, one without (a third of real tokens have neither).
+    for (const value of ['X-srxc_zLpchro9ngNBVgyofN_jqQFJ2', 'QoU3neoxQQ6IPL8g7eRkkCjyWcwdNI7J']) {
+      const r = await w.run(['revoke', '--id', value])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain('looks like a token value')
+      expect(r.stdout + r.stderr).not.toContain(value)
+    }
+    expect(w.sim.state.requests().length).toBe(before)
+  })
   it('a dry run spends no write (exit 0)', async () => {
     const ids = w.sim.state.addTokens(4, { user: DEMO }).map(t => t.id)
     const before = w.sim.state.writesUsed(DEMO)
@@ -321,6 +332,14 @@ describe('audit', () => {
     )
     expect(json.matches.map((t: { name: string }) => t.name).sort()).toEqual(['ci-stale-1', 'ci-stale-2'])
     expect(json.scanned).toBeGreaterThan(2)
+  })
+  it('--created-before takes a date or an age, the same rule as the action', async () => {
+    const byAge = await w.run(['audit', '--json', '--name', 'ci-*', '--created-before', '150d'])
+    expect(byAge.code).toBe(0)
+    expect(JSON.parse(byAge.stdout).matches.map((t: { name: string }) => t.name)).toEqual(['ci-stale-2'])
+    const impossible = await w.run(['audit', '--created-before', '2024-02-31'])
+    expect(impossible.code).toBe(2)
+    expect(impossible.stderr).toContain('--created-before: expected a date')
   })
   it('--revoke-matching --dry-run spends no write; --revoke-matching revokes the matches and nests the report', async () => {
     const before = w.sim.state.writesUsed(DEMO)

@@ -16,16 +16,8 @@ import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { parseApiUrl } from '../../src/action/api-url.js'
 import { parseBoolean } from '../../src/action/booleans.js'
-import { parseDuration } from '../../src/action/duration.js'
-import {
-  InputError,
-  SCOPE_NAMES,
-  parseInputs,
-  parseScope,
-  parseServices,
-  type ActionConfig,
-  type InputSources
-} from '../../src/action/inputs.js'
+import { InputError, parseInputs, type ActionConfig, type InputSources } from '../../src/action/inputs.js'
+import { SCOPE_NAMES, parseDuration, parseScope, parseServices } from '../../src/input/index.js'
 import { splitLeakedValues } from '../../src/action/masking.js'
 import { FastlyTokensClient, InsecureEndpointError, totp } from '../../src/client/index.js'
 import { buildCreateTokenRequest } from '../../src/client/create-token-form.js'
@@ -404,13 +396,13 @@ describe('each parser alone', () => {
       fc.property(durationText, text => {
         const result = parseDuration(text)
         if (result.ok) {
-          expect(Number.isSafeInteger(result.ms) && result.ms > 0).toBe(true)
+          expect(Number.isSafeInteger(result.value) && result.value > 0).toBe(true)
           const spelled = [...text.trim().matchAll(/(\d+)([dhms])/g)].reduce(
             (sum, [, n, u]) =>
               sum + Number(n) * { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[u as 'd'],
             0
           )
-          expect(result.ms).toBe(spelled)
+          expect(result.value).toBe(spelled)
         } else {
           expect(result.problem.length).toBeGreaterThan(0)
         }
@@ -445,12 +437,12 @@ describe('each parser alone', () => {
       fc.property(scopeText, text => {
         const result = parseScope(text)
         if (result.ok) {
-          const names = result.scope.split(' ')
+          const names = result.value.split(' ')
           expect(new Set(names).size).toBe(names.length)
           for (const n of names) expect(SCOPE_NAMES).toContain(n)
         } else {
           expect(result.problem).toMatch(
-            /^unknown scope ".+"; expected global, purge_select, purge_all, global:read$/s
+            /^(?:unknown scope ".+"|it is empty); expected global, purge_select, purge_all, global:read$/s
           )
         }
       }),
@@ -463,8 +455,8 @@ describe('each parser alone', () => {
       fc.property(servicesText, text => {
         const result = parseServices(text)
         if (result.ok) {
-          for (const [i, s] of result.services.entries()) encodePathId(`services[${i}]`, s, 'service')
-          expect(new Set(result.services).size).toBe(result.services.length)
+          for (const [i, s] of result.value.entries()) encodePathId(`services[${i}]`, s, 'service')
+          expect(new Set(result.value).size).toBe(result.value.length)
         } else {
           expect(result.problem).toMatch(
             /^expected alphanumeric service ids separated by commas or newlines, got ".+"$/s

@@ -4,17 +4,40 @@
  * workflow author fixes them in one round trip. No problem text ever repeats a secret input.
  */
 import { DEFAULT_API_URL } from '../types.js'
-import { parseTokenIdList } from '../revoke/index.js'
+import {
+  DEFAULT_SCOPE,
+  formatDuration,
+  looksLikeTokenValue,
+  parseCustomerId,
+  parseDateOrAge,
+  parseDayCount,
+  parseDuration,
+  parseOneTimeCode,
+  parseScope,
+  parseServices
+} from '../input/index.js'
+import { parseTokenIdList, type AuditFilter } from '../revoke/index.js'
 import { parseApiUrl } from './api-url.js'
 import { parseBoolean } from './booleans.js'
-import { MAX_EXPIRES_IN_MS, MIN_EXPIRES_IN_MS, formatDuration, parseDuration } from './duration.js'
-import { looksLikeTokenValue, splitLeakedValues } from './masking.js'
+import { splitLeakedValues } from './masking.js'
 import { defaultTokenName, type RunContext } from './run-context.js'
 
-export const SCOPE_NAMES = ['global', 'purge_select', 'purge_all', 'global:read'] as const
-export const DEFAULT_SCOPE = 'global:read'
 export const DEFAULT_EXPIRES_IN = '1h'
 export const MAX_IDS_FILE_BYTES = 16 * 1024 * 1024
+/** Shortest lifetime: shorter tokens can expire between the mint and the verification read. */
+export const MIN_EXPIRES_IN_MS = 60_000
+/** Longest lifetime: this action hands out short-lived credentials, not standing ones. */
+export const MAX_EXPIRES_IN_MS = 30 * 86_400_000
+
+/** The inputs that only mode: audit reads. */
+export const AUDIT_INPUTS = [
+  'audit-name',
+  'audit-scope',
+  'audit-created-before',
+  'audit-expired',
+  'audit-unused-days',
+  'audit-never-expires'
+] as const
 
 export interface MintConfig {
   /** Absent: the sudo flow (api-token + password). */
@@ -27,15 +50,6 @@ export interface MintConfig {
   scope: string
   services: string[]
   expiresInMs: number
-}
-
-export interface AuditSelection {
-  nameGlob?: string
-  scope?: string
-  createdBefore?: Date
-  expired?: boolean
-  unusedForDays?: number
-  neverExpires?: boolean
 }
 
 export interface ActionConfig {
@@ -52,7 +66,7 @@ export interface ActionConfig {
   revokeValues: string[]
   customerId?: string
   dryRun: boolean
-  audit?: { filter: AuditSelection; revokeMatching: boolean }
+  audit?: { filter: AuditFilter; revokeMatching: boolean }
 }
 
 export interface InputProblem {
@@ -76,55 +90,6 @@ export interface InputSources {
   readTextFile(path: string): string
   context: RunContext
   now: number
-}
-
-/** Splits on commas, newlines and blanks; drops empties and duplicates, keeps order. */
-function splitList(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).filter(Boolean))]
-}
-
-export function parseScope(text: string): { ok: true; scope: string } | { ok: false; problem: string } {
-  const names = splitList(text)
-  if (names.length === 0) return { ok: true, scope: DEFAULT_SCOPE }
-  const unknown = names.filter(n => !(SCOPE_NAMES as readonly string[]).includes(n))
-  if (unknown.length > 0) {
-    return {
-      ok: false,
-      problem: `unknown scope ${unknown.map(u => `"${u}"`).join(', ')}; expected ${SCOPE_NAMES.join(', ')}`
-    }
-  }
-  return { ok: true, scope: names.join(' ') }
-}
-
-export function parseServices(
-  text: string
-): { ok: true; services: string[] } | { ok: false; problem: string } {
-  const services = splitList(text)
-  const bad = services.filter(s => !/^[A-Za-z0-9]{1,64}$/.test(s))
-  if (bad.length > 0) {
-    return {
-      ok: false,
-      problem: `expected alphanumeric service ids separated by commas or newlines, got "${bad[0]}"`
-    }
-  }
-  return { ok: true, services }
-}
-
-/** JavaScript rolls 2024-02-31 over to 2 March; a responder who typed it meant something else. */
-function isCalendarDate(ymd: string): boolean {
-  const [year, month, day] = ymd.split('-').map(Number) as [number, number, number]
-  const date = new Date(Date.UTC(year, month - 1, day))
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-}
-
-function parseDate(text: string, now: number): Date | string {
-  const duration = parseDuration(text)
-  if (duration.ok) return new Date(now - duration.ms)
-  if (/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
-    const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text)
-    if (!Number.isNaN(date.getTime()) && isCalendarDate(text.slice(0, 10))) return date
-  }
-  return `expected a date (2024-01-31 or 2024-01-31T12:00:00Z) or an age like 30d, got "${text}"`
 }
 
 export function parseInputs(sources: InputSources): ActionConfig {
@@ -162,24 +127,32 @@ export function parseInputs(sources: InputSources): ActionConfig {
 
   const username = read('username') || undefined
   const password = sources.read('password') || undefined
-  const otp = read('otp') || undefined
+  const otpText = read('otp')
   const totpSecretText = read('totp-secret').replace(/[\s-]/g, '').toUpperCase()
   const totpSecret = totpSecretText || undefined
-  if (otp && !/^\d{6,8}$/.test(otp))
-    fail('otp', 'expected the 6-digit one-time code of the account (digits only)')
+  let otp: string | undefined
+  if (otpText) {
+    const code = parseOneTimeCode(otpText)
+    if (code.ok) otp = code.value
+    else fail('otp', code.problem)
+  }
   if (totpSecret && !/^[A-Z2-7]{16,}=*$/.test(totpSecret)) {
     fail('totp-secret', 'expected the base32 secret of the authenticator (16 or more characters A-Z and 2-7)')
   }
-  if (otp && totpSecret) fail('otp', 'give either otp or totp-secret, not both')
+  if (otpText && totpSecret) fail('otp', 'give either otp or totp-secret, not both')
 
   const exportEnv = bool('export-env', true)
   const revoke = bool('revoke', true)
   const dryRun = bool('dry-run', false)
   const revokeMatching = bool('revoke-matching', false)
 
-  const customerId = read('customer-id') || undefined
-  if (customerId && !/^[A-Za-z0-9]{1,64}$/.test(customerId))
-    fail('customer-id', 'expected an alphanumeric customer id')
+  let customerId: string | undefined
+  const customerText = read('customer-id')
+  if (customerText) {
+    const customer = parseCustomerId(customerText)
+    if (customer.ok) customerId = customer.value
+    else fail('customer-id', customer.problem)
+  }
 
   // Ids: the inline list and the file are one list; the engine's parser trims, dedupes, sorts out malformed.
   let idText = read('revoke-token-ids')
@@ -213,14 +186,6 @@ export function parseInputs(sources: InputSources): ActionConfig {
   }
   const revokeValues = values.values
 
-  const auditInputs = [
-    'audit-name',
-    'audit-scope',
-    'audit-created-before',
-    'audit-expired',
-    'audit-unused-days',
-    'audit-never-expires'
-  ]
   let audit: ActionConfig['audit']
   let mint: MintConfig | undefined
 
@@ -231,20 +196,20 @@ export function parseInputs(sources: InputSources): ActionConfig {
     if (revokeIds.length + malformedIds.length > 0)
       fail('revoke-token-ids', 'not used with mode: audit (use revoke-matching)')
     if (revokeValues.length > 0) fail('revoke-token-values', 'not used with mode: audit')
-    const filter: AuditSelection = {}
+    const filter: AuditFilter = {}
     const nameGlob = read('audit-name')
     if (nameGlob) filter.nameGlob = nameGlob
     const auditScope = read('audit-scope')
     if (auditScope) {
       const scope = parseScope(auditScope)
-      if (scope.ok) filter.scope = scope.scope
+      if (scope.ok) filter.scope = scope.value
       else fail('audit-scope', scope.problem)
     }
     const createdBefore = read('audit-created-before')
     if (createdBefore) {
-      const date = parseDate(createdBefore, sources.now)
-      if (typeof date === 'string') fail('audit-created-before', date)
-      else filter.createdBefore = date
+      const date = parseDateOrAge(createdBefore, sources.now)
+      if (date.ok) filter.createdBefore = date.value
+      else fail('audit-created-before', date.problem)
     }
     const expired = optionalBool('audit-expired')
     if (expired !== undefined) filter.expired = expired
@@ -252,9 +217,9 @@ export function parseInputs(sources: InputSources): ActionConfig {
     if (neverExpires !== undefined) filter.neverExpires = neverExpires
     const unused = read('audit-unused-days')
     if (unused) {
-      if (/^\d+$/.test(unused) && Number(unused) > 0 && Number(unused) <= 36_500)
-        filter.unusedForDays = Number(unused)
-      else fail('audit-unused-days', `expected a whole number of days (1 or more), got "${unused}"`)
+      const days = parseDayCount(unused)
+      if (days.ok) filter.unusedForDays = days.value
+      else fail('audit-unused-days', days.problem)
     }
     if (revokeMatching && Object.keys(filter).length === 0) {
       fail(
@@ -264,14 +229,14 @@ export function parseInputs(sources: InputSources): ActionConfig {
     }
     audit = { filter, revokeMatching }
   } else {
-    for (const name of auditInputs) if (read(name)) fail(name, 'only used with mode: audit')
+    for (const name of AUDIT_INPUTS) if (read(name)) fail(name, 'only used with mode: audit')
     if (revokeMatching) fail('revoke-matching', 'only used with mode: audit')
     if (password) {
       if (!username && !apiToken)
         fail('username', 'required with password, unless api-token is given (the sudo flow)')
       if (dryRun)
         fail('dry-run', 'a dry run cannot mint a token (minting is a write); remove password or dry-run')
-      const scope = parseScope(read('scope'))
+      const scope = parseScope(read('scope') || DEFAULT_SCOPE)
       if (!scope.ok) fail('scope', scope.problem)
       const services = parseServices(read('services'))
       if (!services.ok) fail('services', services.problem)
@@ -280,14 +245,14 @@ export function parseInputs(sources: InputSources): ActionConfig {
       let expiresInMs = 0
       if (!duration.ok)
         fail('expires-in', `${duration.problem}; expected a duration like 15m, 1h, 90m or 1h30m`)
-      else if (duration.ms < MIN_EXPIRES_IN_MS || duration.ms > MAX_EXPIRES_IN_MS) {
+      else if (duration.value < MIN_EXPIRES_IN_MS || duration.value > MAX_EXPIRES_IN_MS) {
         fail('expires-in', `expected between 1m and ${formatDuration(MAX_EXPIRES_IN_MS)}, got ${expiresText}`)
-      } else expiresInMs = duration.ms
+      } else expiresInMs = duration.value
       const name = read('name') || defaultTokenName(sources.context)
       if (name.length > 255 || [...name].some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
         fail('name', 'expected at most 255 characters without control characters')
       }
-      const scopeText = scope.ok ? scope.scope : DEFAULT_SCOPE
+      const scopeText = scope.ok ? scope.value : DEFAULT_SCOPE
       if (revokeIds.length > 0 && !apiToken && !scopeText.split(' ').includes('global')) {
         fail(
           'revoke-token-ids',
@@ -301,12 +266,13 @@ export function parseInputs(sources: InputSources): ActionConfig {
         ...(totpSecret ? { totpSecret } : {}),
         name,
         scope: scopeText,
-        services: services.ok ? services.services : [],
+        services: services.ok ? services.value : [],
         expiresInMs
       }
     } else {
       if (username) fail('password', 'required when username is given')
-      if (otp || totpSecret) fail(otp ? 'otp' : 'totp-secret', 'only used when minting (with password)')
+      if (otpText || totpSecret)
+        fail(otpText ? 'otp' : 'totp-secret', 'only used when minting (with password)')
       if ((revokeIds.length > 0 || malformedIds.length > 0) && !apiToken) {
         fail(
           'api-token',

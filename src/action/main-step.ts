@@ -4,6 +4,7 @@
  * and nothing goes back up; the step fails with one clear message and never with a stack trace.
  */
 import { FastlyApiError, type FastlyTokensClient } from '../client/index.js'
+import { formatDuration } from '../input/index.js'
 import type { CreatedToken } from '../types.js'
 import { runAudit } from './audit-run.js'
 import { describeFailure } from './failure.js'
@@ -11,7 +12,6 @@ import { revokeIdsAndValues } from './incident.js'
 import { InputError, parseInputs, type ActionConfig, type MintConfig } from './inputs.js'
 import { maskSecretInputs, maskValue } from './masking.js'
 import { askedExpiry, mintToken, tokenMismatches } from './mint.js'
-import { formatDuration } from './duration.js'
 import { MAIN_DEADLINE_MS, type StepDeps } from './step-deps.js'
 import { saveMintedToken, saveRevokedByMain } from './state.js'
 import { escapeCell, summarySection } from './summary.js'

@@ -3,19 +3,11 @@
  * happens, so that no later line (an error, a debug line, an echo in a user's script) can show it.
  * A multi-line secret is also masked line by line: the runner matches masks within single log lines.
  */
+import { looksLikeTokenValue } from '../input/index.js'
 import type { Runner } from './runner.js'
 
 /** Inputs whose whole value is secret. */
 export const SECRET_INPUTS = ['password', 'otp', 'totp-secret', 'api-token'] as const
-
-/**
- * An access token: 32 characters of the URL-safe base64 alphabet (as recorded; allow some slack).
- * About a third of real tokens hold no `-` or `_` at all, so length decides: anything longer than
- * the longest plausible id (24) is treated as a possible secret and never echoed.
- */
-export function looksLikeTokenValue(text: string): boolean {
-  return /^[A-Za-z0-9_-]{25,64}$/.test(text)
-}
 
 /** `revoke-token-values`: one value per line; blank lines and duplicates dropped. */
 export function splitLeakedValues(text: string): { values: string[]; invalidLines: number[] } {

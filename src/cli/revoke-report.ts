@@ -1,8 +1,9 @@
 import { writeFile } from 'node:fs/promises'
+import { parseDuration } from '../input/index.js'
 import { countOutcomes, type RevokeManyOptions, type RevokeReport } from '../revoke/index.js'
 import type { CommandContext } from './context.js'
-import { parseDurationFlag } from './duration.js'
 import { EXIT, UsageError } from './exit-codes.js'
+import { flagValue } from './flags.js'
 import { formatTable } from './table.js'
 
 /** Flags shared by `revoke` and `audit --revoke-matching`. */
@@ -39,10 +40,16 @@ export function engineOptions(
     options.initialChunkSize = Number(chunk)
   }
   const maxTime = values['max-time'] as string | undefined
-  if (maxTime !== undefined) options.deadline = ctx.now() + parseDurationFlag('--max-time', maxTime)
+  if (maxTime !== undefined) options.deadline = ctx.now() + flagValue('--max-time', parseDuration(maxTime))
   if (ctx.io.now) options.now = ctx.io.now
   if (ctx.io.sleep) options.sleep = ctx.io.sleep
   return options
+}
+
+/** An outcome as a table cell: a revocation says whether the list confirmed it. */
+export function outcomeCell(o: { outcome: string; verified?: boolean }): string {
+  if (o.outcome !== 'revoked') return o.outcome
+  return o.verified ? 'revoked (verified)' : 'revoked (not verified)'
 }
 
 /** Every outcome for short runs; for long ones only the ids that need a look, to keep a terminal usable. */
@@ -70,15 +77,7 @@ export async function printRevokeReport(
       ctx.print(
         formatTable(
           ['ID', 'OUTCOME', 'DETAIL'],
-          shown.map(o => [
-            o.id,
-            o.outcome === 'revoked'
-              ? o.verified
-                ? 'revoked (verified)'
-                : 'revoked (not verified)'
-              : o.outcome,
-            o.reason ?? ''
-          ])
+          shown.map(o => [o.id, outcomeCell(o), o.reason ?? ''])
         )
       )
     }

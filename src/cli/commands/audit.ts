@@ -1,10 +1,11 @@
+import { parseDateOrAge, parseDayCount, parseScope } from '../../input/index.js'
 import { auditTokens, revokeMany, type AuditFilter } from '../../revoke/index.js'
 import type { Token } from '../../types.js'
 import type { Command, CommandContext } from '../context.js'
 import { EXIT, UsageError } from '../exit-codes.js'
+import { customerIdFlag, flagValue } from '../flags.js'
 import { ENGINE_HELP, ENGINE_OPTIONS, engineOptions, printRevokeReport } from '../revoke-report.js'
-import { formatTable } from '../table.js'
-import { checkCustomerId } from './list.js'
+import { formatTokenTable } from '../token-table.js'
 
 const HELP = `Usage: fastly-tokens audit [filters] [--revoke-matching [--dry-run]]
 
@@ -15,7 +16,8 @@ pass every filter given (no filter: all of them).
 Filters:
   --name GLOB             name matches the glob (* any run, ? one character), e.g. "ci-*"
   --scope SCOPE           holds this scope (space-separate several: must hold all)
-  --created-before DATE   created before this date or time (2024-01-31, or ISO 8601)
+  --created-before DATE   created before this date or time (2024-01-31, or ISO 8601),
+                          or more than an age ago (30d, 12h)
   --expired               has expired; --not-expired: has not (or never expires)
   --never-expires         has no expiry; --has-expiry: has one
   --unused-days N         not used for N days (a never-used token counts from creation)
@@ -27,18 +29,7 @@ ${ENGINE_HELP}
 
 Global: --json ({ scanned, matches, revoke? }), --progress, --api-url URL.`
 
-function parseDate(text: string): Date {
-  const value = text.trim()
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value)
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
-    throw new UsageError(
-      `--created-before: expected a date like 2024-01-31 or 2024-01-31T12:00:00Z, got "${value}"`
-    )
-  }
-  return date
-}
-
-function filterFrom(values: Record<string, unknown>): AuditFilter {
+function filterFrom(values: Record<string, unknown>, now: number): AuditFilter {
   const filter: AuditFilter = {}
   const name = values.name as string | undefined
   if (name !== undefined) {
@@ -46,16 +37,9 @@ function filterFrom(values: Record<string, unknown>): AuditFilter {
     filter.nameGlob = name
   }
   const scope = values.scope as string | undefined
-  if (scope !== undefined) {
-    const known = ['global', 'purge_select', 'purge_all', 'global:read']
-    const bad = scope.split(/\s+/).filter(s => s !== '' && !known.includes(s))
-    if (bad.length > 0 || scope.trim() === '') {
-      throw new UsageError(`--scope: expected ${known.join(', ')}; got "${bad.join(' ') || scope}"`)
-    }
-    filter.scope = scope.trim()
-  }
+  if (scope !== undefined) filter.scope = flagValue('--scope', parseScope(scope))
   const before = values['created-before'] as string | undefined
-  if (before !== undefined) filter.createdBefore = parseDate(before)
+  if (before !== undefined) filter.createdBefore = flagValue('--created-before', parseDateOrAge(before, now))
   if (values.expired === true && values['not-expired'] === true)
     throw new UsageError('--expired and --not-expired exclude each other')
   if (values.expired === true) filter.expired = true
@@ -66,31 +50,12 @@ function filterFrom(values: Record<string, unknown>): AuditFilter {
   if (values['never-expires'] === true) filter.neverExpires = true
   if (values['has-expiry'] === true) filter.neverExpires = false
   const unused = values['unused-days'] as string | undefined
-  if (unused !== undefined) {
-    if (!/^\d+$/.test(unused) || Number(unused) < 1 || Number(unused) > 36_500) {
-      throw new UsageError(`--unused-days: expected a whole number of days (1 or more), got "${unused}"`)
-    }
-    filter.unusedForDays = Number(unused)
-  }
+  if (unused !== undefined) filter.unusedForDays = flagValue('--unused-days', parseDayCount(unused))
   return filter
 }
 
 function printMatches(ctx: CommandContext, matches: Token[], scanned: number): void {
-  if (matches.length > 0) {
-    ctx.print(
-      formatTable(
-        ['ID', 'SCOPE', 'CREATED', 'LAST USED', 'EXPIRES', 'NAME'],
-        matches.map(t => [
-          t.id,
-          t.scope,
-          t.created_at,
-          t.last_used_at ?? 'never',
-          t.expires_at ?? 'never',
-          t.name
-        ])
-      )
-    )
-  }
+  if (matches.length > 0) ctx.print(formatTokenTable(matches))
   ctx.print(`${matches.length} of ${scanned} token${scanned === 1 ? '' : 's'} match`)
 }
 
@@ -112,10 +77,8 @@ export const auditCommand: Command = {
     ...ENGINE_OPTIONS
   },
   async run(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
-    const filter = filterFrom(values)
-    const customerId = checkCustomerId(
-      (values['customer-id'] as string | undefined) ?? ctx.io.env.FASTLY_CUSTOMER_ID
-    )
+    const filter = filterFrom(values, ctx.now())
+    const customerId = customerIdFlag(ctx, values)
     const revoke = values['revoke-matching'] === true
     if (revoke && Object.keys(filter).length === 0) {
       throw new UsageError(

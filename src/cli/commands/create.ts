@@ -1,7 +1,14 @@
 import { totp } from '../../client/index.js'
+import {
+  DEFAULT_SCOPE,
+  parseDuration,
+  parseOneTimeCode,
+  parseScope,
+  parseServices
+} from '../../input/index.js'
 import type { Command, CommandContext } from '../context.js'
-import { parseDurationFlag } from '../duration.js'
 import { EXIT, UsageError } from '../exit-codes.js'
+import { flagValue } from '../flags.js'
 import { readStdin } from '../io.js'
 
 const HELP = `Usage: fastly-tokens create [options]
@@ -78,9 +85,7 @@ export const createCommand: Command = {
     }
     if (v.otp !== undefined && totpSecret !== undefined)
       throw new UsageError('give --otp or --totp-secret, not both')
-    if (v.otp !== undefined && !/^\d{6,8}$/.test(v.otp))
-      throw new UsageError('--otp: expected the 6-digit code')
-    let otp = v.otp
+    let otp = v.otp === undefined ? undefined : flagValue('--otp', parseOneTimeCode(v.otp))
     if (totpSecret !== undefined) {
       try {
         otp = totp(totpSecret, ctx.now())
@@ -89,23 +94,13 @@ export const createCommand: Command = {
       }
     }
 
-    const scope = (v.scope ?? ['global:read']).flatMap(s => s.split(/\s+/)).filter(Boolean)
-    const known = ['global', 'purge_select', 'purge_all', 'global:read']
-    const unknown = scope.filter(s => !known.includes(s))
-    if (unknown.length > 0 || scope.length === 0) {
-      throw new UsageError(`--scope: expected ${known.join(', ')}; got "${unknown.join(' ') || '(nothing)'}"`)
-    }
-    const services = (v.services ?? [])
-      .flatMap(s => s.split(','))
-      .map(s => s.trim())
-      .filter(Boolean)
-    const badService = services.find(s => !/^[A-Za-z0-9]{1,64}$/.test(s))
-    if (badService !== undefined) throw new UsageError(`--services: "${badService}" is not a service id`)
+    const scope = flagValue('--scope', parseScope(v.scope?.join(' ') ?? DEFAULT_SCOPE))
+    const services = flagValue('--services', parseServices((v.services ?? []).join(',')))
     const expiresIn = v['expires-in'] ?? '1h'
     const expiresAt =
       expiresIn.trim() === 'never'
         ? undefined
-        : new Date(ctx.now() + parseDurationFlag('--expires-in', expiresIn))
+        : new Date(ctx.now() + flagValue('--expires-in', parseDuration(expiresIn)))
     const name = v.name ?? `fastly-tokens ${new Date(ctx.now()).toISOString()}`
     if (name.trim() === '') throw new UsageError('--name: must not be empty')
 
@@ -117,7 +112,7 @@ export const createCommand: Command = {
       ...(v.username === undefined ? {} : { username: v.username }),
       password,
       name,
-      scope: scope.join(' '),
+      scope,
       ...(services.length > 0 ? { services } : {}),
       ...(expiresAt ? { expiresAt } : {}),
       ...(otp === undefined ? {} : { otp })

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { looksLikeTokenValue } from '../../input/index.js'
 import {
   parseTokenIdList,
   revokeLeakedValues,
@@ -8,9 +9,15 @@ import {
 import type { Command, CommandContext } from '../context.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { readStdin } from '../io.js'
-import { ENGINE_HELP, ENGINE_OPTIONS, engineOptions, printRevokeReport } from '../revoke-report.js'
+import { customerIdFlag } from '../flags.js'
+import {
+  ENGINE_HELP,
+  ENGINE_OPTIONS,
+  engineOptions,
+  outcomeCell,
+  printRevokeReport
+} from '../revoke-report.js'
 import { formatTable } from '../table.js'
-import { checkCustomerId } from './list.js'
 
 const HELP = `Usage: fastly-tokens revoke (--id ID... | --ids-file FILE | --value VALUE | --current) [options]
 
@@ -33,11 +40,6 @@ Global: --json, --progress, --api-url URL. Exit 0 when every id or value is
 revoked (or already gone, for values), 1 when some were not, 2 on bad input,
 3 when the API refused the caller or could not be reached.`
 
-/** A token value pasted where ids go: refuse it rather than print it back as a "malformed id". */
-function looksLikeValue(entry: string): boolean {
-  return /^[A-Za-z0-9_-]{24,64}$/.test(entry) && /[-_]/.test(entry)
-}
-
 async function readIds(ctx: CommandContext, ids: string[] | undefined, file: string | undefined) {
   let text = (ids ?? []).join('\n')
   if (file !== undefined) {
@@ -50,7 +52,8 @@ async function readIds(ctx: CommandContext, ids: string[] | undefined, file: str
     }
   }
   const list = parseTokenIdList(text)
-  const secretLike = list.malformed.filter(looksLikeValue).length
+  // A token value pasted where ids go: refuse it rather than print it back as a "malformed id".
+  const secretLike = list.malformed.filter(looksLikeTokenValue).length
   if (secretLike > 0) {
     throw new UsageError(
       `${secretLike} entr${secretLike === 1 ? 'y looks' : 'ies look'} like a token value, not an id (not printed); ` +
@@ -67,17 +70,7 @@ function printValueOutcomes(ctx: CommandContext, outcomes: LeakedValueOutcome[])
     ctx.print(
       formatTable(
         ['VALUE', 'TOKEN ID', 'NAME', 'OUTCOME', 'DETAIL'],
-        outcomes.map(o => [
-          `#${o.index + 1}`,
-          o.tokenId ?? '',
-          o.name ?? '',
-          o.outcome === 'revoked'
-            ? o.verified
-              ? 'revoked (verified)'
-              : 'revoked (not verified)'
-            : o.outcome,
-          o.reason ?? ''
-        ])
+        outcomes.map(o => [`#${o.index + 1}`, o.tokenId ?? '', o.name ?? '', outcomeCell(o), o.reason ?? ''])
       )
     )
   }
@@ -140,9 +133,7 @@ export const revokeCommand: Command = {
       return printValueOutcomes(ctx, await revokeLeakedValues(client, [ctx.io.env.FASTLY_API_TOKEN!.trim()]))
     }
 
-    const customerId = checkCustomerId(
-      (values['customer-id'] as string | undefined) ?? ctx.io.env.FASTLY_CUSTOMER_ID
-    )
+    const customerId = customerIdFlag(ctx, values)
     const list = await readIds(ctx, ids, idsFile)
     const options = engineOptions(ctx, values, customerId)
     const client = ctx.client({ needsToken: true, why: 'revoking by id' })

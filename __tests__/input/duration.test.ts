@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
 import fc from 'fast-check'
-import { formatDuration, parseDuration } from '../../src/action/duration.js'
+import { formatDuration, parseDuration } from '../../src/input/index.js'
 
 describe('parseDuration', () => {
   it.each([
@@ -12,7 +12,7 @@ describe('parseDuration', () => {
     ['2d', 2 * 86_400_000],
     [' 1d2h3m4s ', 86_400_000 + 2 * 3_600_000 + 3 * 60_000 + 4_000]
   ])('reads %s', (text, ms) => {
-    expect(parseDuration(text)).toEqual({ ok: true, ms })
+    expect(parseDuration(text)).toEqual({ ok: true, value: ms })
   })
 
   it.each([
@@ -34,7 +34,7 @@ describe('parseDuration', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 100 * 86_400 }), seconds => {
         const text = formatDuration(seconds * 1000)
-        expect(parseDuration(text)).toEqual({ ok: true, ms: seconds * 1000 })
+        expect(parseDuration(text)).toEqual({ ok: true, value: seconds * 1000 })
       })
     )
   })
