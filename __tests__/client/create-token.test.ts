@@ -1,32 +1,26 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   FastlyApiError,
   mayHaveTakenEffect,
   RateLimitError,
-  TwoFactorRequiredError,
-  type FastlyTokensClient
+  TwoFactorRequiredError
 } from '../../src/client/index.js'
 import { freePort, json, startScriptedServer, type ScriptedServer } from '../http/scripted-server.js'
-import { API_TOKEN, failure, PACKAGE_JSON_VERSION, recordingSleep, testClient } from './harness.js'
+import {
+  API_TOKEN,
+  failure,
+  PACKAGE_JSON_VERSION,
+  recordingSleep,
+  testClient,
+  useScriptedApi
+} from './harness.js'
 import { parseForm, recorded, replay } from './recorded.js'
 
 const bulkCassette = recorded('create_and_bulk_delete')
 const [sudo1, create1] = bulkCassette as [(typeof bulkCassette)[0], (typeof bulkCassette)[0]]
 const SERVICES = ['0Us63sb8R1BpWQBIhluncu', '7frORaFZvHgC6eRAJdA7kf']
 
-let server: ScriptedServer | undefined
-let client: FastlyTokensClient | undefined
-afterEach(async () => {
-  await client?.close()
-  await server?.close()
-  client = server = undefined
-})
-
-async function setUp(script: Parameters<typeof startScriptedServer>[0], options = {}) {
-  server = await startScriptedServer(script)
-  client = testClient(server.url, options)
-  return { server, client }
-}
+const { setUp, track } = useScriptedApi()
 
 describe('createToken: the form as go-fastly sends it', () => {
   it('username flow: one POST /tokens whose form equals the recorded one, with no Fastly-Key', async () => {
@@ -261,7 +255,7 @@ describe('createToken: documented errors, and never a second token', () => {
   })
 
   it('a connection refused on every attempt: nothing was sent, so nothing can have been minted', async () => {
-    client = testClient(`http://127.0.0.1:${await freePort()}`, { retry: { maxAttempts: 2 } })
+    const client = track(testClient(`http://127.0.0.1:${await freePort()}`, { retry: { maxAttempts: 2 } }))
     const error = (await failure(
       client.createToken({ username: 'a@example.com', password: 'correct-horse' })
     )) as FastlyApiError
@@ -274,15 +268,17 @@ describe('createToken: documented errors, and never a second token', () => {
     const port = await freePort()
     let late: ScriptedServer | undefined
     const waits: number[] = []
-    client = testClient(`http://127.0.0.1:${port}`, {
-      retry: {
-        // The server comes up during the backoff: the first attempt found nothing listening.
-        sleep: async ms => {
-          waits.push(ms)
-          late ??= await startScriptedServer([replay(create1)], { port })
+    const client = track(
+      testClient(`http://127.0.0.1:${port}`, {
+        retry: {
+          // The server comes up during the backoff: the first attempt found nothing listening.
+          sleep: async ms => {
+            waits.push(ms)
+            late ??= await startScriptedServer([replay(create1)], { port })
+          }
         }
-      }
-    })
+      })
+    )
     try {
       const created = await client.createToken({ username: 'a@example.com', password: 'correct-horse' })
       expect(created.id).toBe('2j1hEyxXOEqYaSipeZHaW4')
@@ -392,8 +388,7 @@ describe('createToken: bad input is refused before any request', () => {
   })
 
   it('no username and no API token: says which of the two to give', async () => {
-    server = await startScriptedServer([])
-    client = testClient(server.url, { apiToken: undefined })
+    const { server, client } = await setUp([], { apiToken: undefined })
     const error = await failure(client.createToken({ password: 'correct-horse' }))
     expect(error.message).toMatch(/needs either username .* or an API token/)
     expect(server.requests).toHaveLength(0)

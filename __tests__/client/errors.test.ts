@@ -1,23 +1,10 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { inspect } from 'node:util'
-import { FastlyApiError, TwoFactorRequiredError, type FastlyTokensClient } from '../../src/client/index.js'
-import { json, startScriptedServer, type Script, type ScriptedServer } from '../http/scripted-server.js'
-import { API_TOKEN, failure, testClient } from './harness.js'
+import { FastlyApiError, TwoFactorRequiredError } from '../../src/client/index.js'
+import { json, startScriptedServer, type Script } from '../http/scripted-server.js'
+import { API_TOKEN, failure, useScriptedApi } from './harness.js'
 
-const servers: ScriptedServer[] = []
-let client: FastlyTokensClient | undefined
-afterEach(async () => {
-  await client?.close()
-  for (const s of servers.splice(0)) await s.close()
-  client = undefined
-})
-
-async function setUp(script: Script, options: Parameters<typeof testClient>[1] = {}) {
-  const server = await startScriptedServer(script)
-  servers.push(server)
-  client = testClient(server.url, options)
-  return { server, client }
-}
+const { setUp, track } = useScriptedApi()
 
 describe('the three error body shapes, and bodies that are none of them', () => {
   it('legacy {"msg","detail"}', async () => {
@@ -188,8 +175,7 @@ describe('secrets never reach an error', () => {
 describe('redirects are never followed', () => {
   for (const status of [301, 302, 307, 308]) {
     it(`${status}: an error, and the other host sees nothing (no Fastly-Key leaves)`, async () => {
-      const elsewhere = await startScriptedServer(() => json(200, { id: 'x' }))
-      servers.push(elsewhere)
+      const elsewhere = track(await startScriptedServer(() => json(200, { id: 'x' })))
       const { server, client } = await setUp([
         { status, headers: { Location: `${elsewhere.url}/tokens/self?steal=1` }, body: '' }
       ])

@@ -1,22 +1,10 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { FastlyApiError, type FastlyTokensClient } from '../../src/client/index.js'
-import { json, startScriptedServer, type ScriptedServer } from '../http/scripted-server.js'
-import { API_TOKEN, failure, PACKAGE_JSON_VERSION, testClient } from './harness.js'
+import { json } from '../http/scripted-server.js'
+import { API_TOKEN, failure, PACKAGE_JSON_VERSION, useScriptedApi } from './harness.js'
 import { recorded, replay } from './recorded.js'
 
-let server: ScriptedServer | undefined
-let client: FastlyTokensClient | undefined
-afterEach(async () => {
-  await client?.close()
-  await server?.close()
-  client = server = undefined
-})
-
-async function setUp(script: Parameters<typeof startScriptedServer>[0]) {
-  server = await startScriptedServer(script)
-  client = testClient(server.url)
-  return { server, client }
-}
+const { setUp } = useScriptedApi()
 
 const [getSelf] = recorded('get_self')
 const [list] = recorded('list')
@@ -165,8 +153,7 @@ describe('reads: ids are checked and encoded', () => {
   })
 
   it('a call without any API token says how to give one, before any request', async () => {
-    server = await startScriptedServer([])
-    client = testClient(server.url, { apiToken: undefined })
+    const { server, client } = await setUp([], { apiToken: undefined })
     const error = await failure(client.listTokensUser())
     expect(error.message).toMatch(/needs an API token: pass apiToken .* or set FASTLY_API_TOKEN/)
     expect(server.requests).toHaveLength(0)

@@ -1,23 +1,12 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { FastlyApiError, RateLimitError, type FastlyTokensClient } from '../../src/client/index.js'
+import { describe, expect, it } from '@jest/globals'
+import { FastlyApiError, RateLimitError } from '../../src/client/index.js'
 import type { RetryPolicy } from '../../src/client/index.js'
-import { json, startScriptedServer, type Script, type ScriptedServer } from '../http/scripted-server.js'
-import { failure, recordingSleep, testClient } from './harness.js'
+import { json, type Script } from '../http/scripted-server.js'
+import { failure, recordingSleep, useScriptedApi } from './harness.js'
 import { recorded, replay } from './recorded.js'
 
-let server: ScriptedServer | undefined
-let client: FastlyTokensClient | undefined
-afterEach(async () => {
-  await client?.close()
-  await server?.close()
-  client = server = undefined
-})
-
-async function setUp(script: Script, retry: Partial<RetryPolicy> = {}) {
-  server = await startScriptedServer(script)
-  client = testClient(server.url, { retry })
-  return { server, client }
-}
+const api = useScriptedApi()
+const setUp = (script: Script, retry: Partial<RetryPolicy> = {}) => api.setUp(script, { retry })
 
 const [getSelf] = recorded('get_self')
 const [deleteOne] = recorded('delete')
@@ -50,14 +39,14 @@ describe('retries of idempotent calls', () => {
   it('the drawn delays follow the random source and never exceed the cap', async () => {
     const sleep = recordingSleep()
     const draws = [0.25, 0.75, 0.999, 0.999, 0.999]
-    const { server } = await setUp(() => json(500, { msg: 'down' }), {
+    const { server, client } = await setUp(() => json(500, { msg: 'down' }), {
       ...sleep,
       random: () => draws.shift() ?? 0,
       maxAttempts: 6,
       baseDelayMs: 200,
       maxDelayMs: 500
     })
-    const error = (await failure(client!.listTokensUser())) as FastlyApiError
+    const error = (await failure(client.listTokensUser())) as FastlyApiError
     expect(server.requests).toHaveLength(6)
     expect(error.attempts).toBe(6)
     expect(error.message).toContain('after 6 attempts')
@@ -68,8 +57,8 @@ describe('retries of idempotent calls', () => {
 
   it('maxAttempts bounds the requests (default 4)', async () => {
     const sleep = recordingSleep()
-    const { server } = await setUp(() => json(500, {}), sleep)
-    const error = (await failure(client!.getTokenCurrent())) as FastlyApiError
+    const { server, client } = await setUp(() => json(500, {}), sleep)
+    const error = (await failure(client.getTokenCurrent())) as FastlyApiError
     expect(error.status).toBe(500)
     expect(server.requests).toHaveLength(4)
     expect(sleep.waits).toHaveLength(3)
@@ -98,8 +87,8 @@ describe('retries of idempotent calls', () => {
 
   it.each([400, 401, 403, 404, 422])('%i fails fast: no retry, no wait', async status => {
     const sleep = recordingSleep()
-    const { server } = await setUp(() => json(status, { msg: 'no' }), sleep)
-    const error = (await failure(client!.revokeToken('abc123'))) as FastlyApiError
+    const { server, client } = await setUp(() => json(status, { msg: 'no' }), sleep)
+    const error = (await failure(client.revokeToken('abc123'))) as FastlyApiError
     expect(error.status).toBe(status)
     expect(error.attempts).toBe(1)
     expect(server.requests).toHaveLength(1)
@@ -230,12 +219,12 @@ describe('429: wait for the reset when the deadline allows, else RateLimitError'
 
   it('when every attempt is rate limited, RateLimitError says the attempts ran out', async () => {
     const sleep = recordingSleep()
-    const { server } = await setUp(() => limited({ 'Retry-After': '1' }), {
+    const { server, client } = await setUp(() => limited({ 'Retry-After': '1' }), {
       ...sleep,
       now: clock,
       maxAttempts: 3
     })
-    const error = (await failure(client!.revokeTokenCurrent())) as RateLimitError
+    const error = (await failure(client.revokeTokenCurrent())) as RateLimitError
     expect(error).toBeInstanceOf(RateLimitError)
     expect(error.message).toMatch(/all 3 attempts were used/)
     expect(server.requests).toHaveLength(3)

@@ -1,22 +1,10 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { FastlyApiError, type FastlyTokensClient } from '../../src/client/index.js'
-import { json, startScriptedServer, type ScriptedServer } from '../http/scripted-server.js'
-import { API_TOKEN, failure, testClient } from './harness.js'
+import { json } from '../http/scripted-server.js'
+import { API_TOKEN, failure, useScriptedApi } from './harness.js'
 import { recorded, replay } from './recorded.js'
 
-let server: ScriptedServer | undefined
-let client: FastlyTokensClient | undefined
-afterEach(async () => {
-  await client?.close()
-  await server?.close()
-  client = server = undefined
-})
-
-async function setUp(script: Parameters<typeof startScriptedServer>[0]) {
-  server = await startScriptedServer(script)
-  client = testClient(server.url)
-  return { server, client }
-}
+const { setUp } = useScriptedApi()
 
 const [deleteOne] = recorded('delete')
 const [deleteSelf] = recorded('delete_self')

@@ -1,43 +1,29 @@
 import { describe, expect, it } from '@jest/globals'
 import { totp } from '../../src/client/index.js'
 import { decodeBase32, hotp } from '../../src/client/totp.js'
-
-/** RFC 6238 appendix B: the SHA-1 seed is the ASCII "12345678901234567890". */
-const RFC_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'
-const RFC_6238_SHA1: Array<[number, string]> = [
-  [59, '94287082'],
-  [1111111109, '07081804'],
-  [1111111111, '14050471'],
-  [1234567890, '89005924'],
-  [2000000000, '69279037'],
-  [20000000000, '65353130']
-]
+import {
+  RFC_4226_HOTP,
+  RFC_6238_SHA1,
+  RFC_KEY_ASCII,
+  RFC_SECRET_BASE32 as RFC_SECRET
+} from '../fixtures/rfc-otp-vectors.js'
 
 describe('totp (RFC 6238, SHA-1, 30 s)', () => {
   it('the base32 secret decodes to the RFC seed', () => {
-    expect(decodeBase32(RFC_SECRET).toString('ascii')).toBe('12345678901234567890')
+    expect(decodeBase32(RFC_SECRET).toString('ascii')).toBe(RFC_KEY_ASCII)
   })
 
-  it.each(RFC_6238_SHA1)('T=%i s gives %s (8 digits) and its last 6 digits by default', (seconds, code) => {
-    expect(totp(RFC_SECRET, seconds * 1000, 8)).toBe(code)
-    expect(totp(RFC_SECRET, seconds * 1000)).toBe(code.slice(2))
-  })
+  it.each([...RFC_6238_SHA1])(
+    'T=%i s gives %s (8 digits) and its last 6 digits by default',
+    (seconds, code) => {
+      expect(totp(RFC_SECRET, seconds * 1000, 8)).toBe(code)
+      expect(totp(RFC_SECRET, seconds * 1000)).toBe(code.slice(2))
+    }
+  )
 
   it('RFC 4226 HOTP vectors (counters 0-9)', () => {
-    const key = Buffer.from('12345678901234567890', 'ascii')
-    const expected = [
-      '755224',
-      '287082',
-      '359152',
-      '969429',
-      '338314',
-      '254676',
-      '287922',
-      '162583',
-      '399871',
-      '520489'
-    ]
-    expect(expected.map((_, counter) => hotp(key, counter))).toEqual(expected)
+    const key = Buffer.from(RFC_KEY_ASCII, 'ascii')
+    expect(RFC_4226_HOTP.map((_, counter) => hotp(key, counter))).toEqual(RFC_4226_HOTP)
   })
 
   it('the same code within a 30-second step, another in the next', () => {
