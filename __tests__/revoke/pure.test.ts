@@ -18,8 +18,9 @@ describe('parseTokenIdList', () => {
     })
   })
 
-  it('accepts 16 to 32 letters and digits only', () => {
+  it('accepts 16 to 24 letters and digits only: a 32-character token value is no id', () => {
     expect(isWellFormedTokenId('a'.repeat(16))).toBe(true)
+    expect(isWellFormedTokenId('a'.repeat(24))).toBe(true)
     expect(isWellFormedTokenId('a'.repeat(15))).toBe(false)
     expect(isWellFormedTokenId('a'.repeat(25))).toBe(false)
     expect(isWellFormedTokenId('QoU3neoxQQ6IPL8g7eRkkCjyWcwdNI7J')).toBe(false)

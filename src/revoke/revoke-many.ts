@@ -26,7 +26,7 @@ export interface RevokeManyOptions {
   /** Clock and sleep for rate-limit waits; use the client's retry clock (default Date.now / a timer). */
   now?: () => number
   sleep?: (ms: number) => Promise<void>
-  /** Parallel reads for lookups (default 8). */
+  /** Parallel reads for lookups (default 16). */
   lookupConcurrency?: number
   /**
    * Settle ids that a refusal names in its message at once (default true). false ignores the
@@ -38,7 +38,7 @@ export interface RevokeManyOptions {
 /** Whole-request transient failures in a row after which the engine stops writing. */
 const MAX_FAILED_REQUESTS_IN_A_ROW = 3
 
-const MALFORMED_REASON = 'not a token id: expected 16 to 32 letters and digits; never sent'
+const MALFORMED_REASON = 'not a token id: expected 16 to 24 letters and digits; never sent'
 
 function checkOptions(options: RevokeManyOptions): void {
   const { customerId, deadline, initialChunkSize, reserveWrites } = options
