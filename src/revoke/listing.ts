@@ -21,7 +21,7 @@ export async function listVisibleTokens(
   }
 }
 
-/** Where the token list came from, for reasons: "the token list of the user" or "... of customer X". */
+/** Where the token list came from, for reasons: "the caller's token list" or "... of customer X". */
 export function listingName(customerId: string | undefined): string {
   return customerId === undefined ? "the caller's token list" : `the token list of customer ${customerId}`
 }
