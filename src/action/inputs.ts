@@ -243,8 +243,7 @@ export function parseInputs(sources: InputSources): ActionConfig {
       const expiresText = read('expires-in') || DEFAULT_EXPIRES_IN
       const duration = parseDuration(expiresText)
       let expiresInMs = 0
-      if (!duration.ok)
-        fail('expires-in', `${duration.problem}; expected a duration like 15m, 1h, 90m or 1h30m`)
+      if (!duration.ok) fail('expires-in', duration.problem)
       else if (duration.value < MIN_EXPIRES_IN_MS || duration.value > MAX_EXPIRES_IN_MS) {
         fail('expires-in', `expected between 1m and ${formatDuration(MAX_EXPIRES_IN_MS)}, got ${expiresText}`)
       } else expiresInMs = duration.value
