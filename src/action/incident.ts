@@ -4,7 +4,7 @@
  * path. This file only turns the engine's reports into outputs, log lines and a summary table.
  */
 import type { FastlyTokensClient } from '../client/index.js'
-import { revokeLeakedValues, revokeMany, type RevokeOutcome } from '../revoke/index.js'
+import { revokeLeakedValues, revokeMany, type LeakedValueOutcome, type RevokeOutcome, type RevokeProgress } from '../revoke/index.js'
 import { describeFailure } from './failure.js'
 import type { ActionConfig } from './inputs.js'
 import { MAIN_DEADLINE_MS, type StepDeps } from './step-deps.js'
@@ -15,7 +15,7 @@ const FAILED_OUTCOMES = new Set(['not-found', 'forbidden', 'malformed', 'failed'
 
 function progressLogger(deps: StepDeps, total: number) {
   let lastTenth = -1
-  return (p: { done: number; total: number; revoked: number; failed: number; writes: number }) => {
+  return (p: RevokeProgress) => {
     const tenth = Math.floor((p.done / Math.max(1, total)) * 10)
     if (tenth === lastTenth && p.done !== total) return
     lastTenth = tenth
@@ -71,7 +71,7 @@ export async function revokeIdsAndValues(
     outcomes.push({
       id,
       outcome: 'malformed',
-      reason: 'not a token id (expected 16-32 letters and digits); never sent'
+      reason: 'not a token id (expected 16 to 24 letters and digits); never sent'
     })
   }
 
@@ -112,10 +112,14 @@ export async function revokeIdsAndValues(
       runner.startGroup(
         `Revoking ${config.revokeValues.length} leaked token value(s) with the values themselves`
       )
-      const valueOutcomes = await revokeLeakedValues(base, config.revokeValues, {
-        deadline: deps.now() + MAIN_DEADLINE_MS
-      })
-      runner.endGroup()
+      let valueOutcomes: LeakedValueOutcome[]
+      try {
+        valueOutcomes = await revokeLeakedValues(base, config.revokeValues, {
+          deadline: deps.now() + MAIN_DEADLINE_MS
+        })
+      } finally {
+        runner.endGroup()
+      }
       const rows: string[][] = []
       for (const v of valueOutcomes) {
         const label = `value #${v.index + 1}`
