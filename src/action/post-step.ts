@@ -9,6 +9,7 @@ import { describeFailure, shortReason } from './failure.js'
 import type { StepDeps } from './step-deps.js'
 import { maskSecretInputs, maskValue } from './masking.js'
 import { loadPostState, type MintedTokenState } from './state.js'
+import { escapeCell } from './summary.js'
 
 /** Total time the post step may spend retrying 5xx, 429 and network failures. */
 export const POST_DEADLINE_MS = 60_000
@@ -140,7 +141,8 @@ export async function runPost(deps: StepDeps): Promise<PostReport> {
   if (report.outcome === 'left-alive') runner.warning(report.line, { title: 'Fastly token not revoked' })
   else runner.info(report.line)
   try {
-    await runner.appendSummary(`**Fastly token (post step):** ${report.line.replaceAll('|', '\\|')}\n`)
+    // Escaped like every other summary text: Fastly's message may hold `<`, `&` or `|`.
+    await runner.appendSummary(`**Fastly token (post step):** ${escapeCell(report.line)}\n`)
   } catch (error) {
     // An unwritable summary file must not turn cleanup into a failed job.
     runner.warning(`Could not write the job summary: ${describeFailure(error)}`)
