@@ -5,7 +5,7 @@
  * revoked by its own audit: that would cut the branch the step sits on.
  */
 import type { FastlyTokensClient } from '../client/index.js'
-import { auditTokens, revokeMany } from '../revoke/index.js'
+import { auditTokens, revokeMany, type RevokeOutcome } from '../revoke/index.js'
 import type { Token } from '../types.js'
 import { describeFailure } from './failure.js'
 import type { ActionConfig } from './inputs.js'
@@ -70,7 +70,7 @@ export async function runAudit(
   let revokedIds: string[] = []
   let failedIds: string[] = []
   if (audit.revokeMatching && matches.length > 0) {
-    const self = await client.getTokenCurrent()
+    const self = await client.getTokenCurrent({ deadline: deps.now() + MAIN_DEADLINE_MS })
     const ids = matches.map(t => t.id).filter(id => id !== self.id)
     if (ids.length < matches.length) runner.info(`Not revoking ${self.id}: it is api-token itself`)
     if (ids.length > 0) {
@@ -86,10 +86,11 @@ export async function runAudit(
         for (const o of report.outcomes)
           runner.info(`${o.id}: ${o.outcome}${o.reason ? ` — ${o.reason}` : ''}`)
         runner.info(`${report.writes} write and ${report.reads} read request(s)`)
+        const failed = (o: RevokeOutcome) => o.outcome !== 'revoked' && o.outcome !== 'would-revoke'
         revokedIds = report.outcomes.filter(o => o.outcome === 'revoked').map(o => o.id)
-        failedIds = report.outcomes
-          .filter(o => !['revoked', 'would-revoke'].includes(o.outcome))
-          .map(o => o.id)
+        failedIds = report.outcomes.filter(failed).map(o => o.id)
+        // Problems first: with the summary's row limit, those are the rows a responder must see.
+        const rows = [...report.outcomes].sort((a, b) => Number(failed(b)) - Number(failed(a)))
         sections.push(
           summarySection(
             config.dryRun
@@ -97,7 +98,7 @@ export async function runAudit(
               : `Revoked ${revokedIds.length} matching token(s), ${failedIds.length} not revoked`,
             markdownTable(
               ['Token id', 'Outcome', 'Reason'],
-              report.outcomes.map(o => [o.id, o.outcome, o.reason ?? ''])
+              rows.map(o => [o.id, o.outcome, o.reason ?? ''])
             )
           )
         )

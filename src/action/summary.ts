@@ -1,7 +1,7 @@
 /**
  * Job-summary Markdown. Cells are escaped (a token name may hold `|` or HTML); long tables are cut
- * at a row limit, problems first, because the runner caps a step summary at 1 MiB and the full
- * lists are in the JSON outputs anyway.
+ * at a row limit (callers sort the problems first), because the runner caps a step summary at
+ * 1 MiB and the full lists are in the JSON outputs anyway.
  */
 
 export const SUMMARY_ROW_LIMIT = 500
