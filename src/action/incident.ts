@@ -4,7 +4,13 @@
  * path. This file only turns the engine's reports into outputs, log lines and a summary table.
  */
 import type { FastlyTokensClient } from '../client/index.js'
-import { revokeLeakedValues, revokeMany, type LeakedValueOutcome, type RevokeOutcome, type RevokeProgress } from '../revoke/index.js'
+import {
+  revokeLeakedValues,
+  revokeMany,
+  type LeakedValueOutcome,
+  type RevokeOutcome,
+  type RevokeProgress
+} from '../revoke/index.js'
 import { describeFailure } from './failure.js'
 import type { ActionConfig } from './inputs.js'
 import { MAIN_DEADLINE_MS, type StepDeps } from './step-deps.js'
