@@ -6,7 +6,7 @@
  */
 import type { Runner } from './runner.js'
 
-export const CANCEL_GRACE_MS = 5_000
+const CANCEL_GRACE_MS = 5_000
 
 export function deferCancellation(runner: Runner, graceMs = CANCEL_GRACE_MS): () => void {
   let cancelled = false

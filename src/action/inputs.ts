@@ -23,14 +23,14 @@ import { splitLeakedValues } from './masking.js'
 import { defaultTokenName, type RunContext } from './run-context.js'
 
 export const DEFAULT_EXPIRES_IN = '1h'
-export const MAX_IDS_FILE_BYTES = 16 * 1024 * 1024
+const MAX_IDS_FILE_BYTES = 16 * 1024 * 1024
 /** Shortest lifetime: shorter tokens can expire between the mint and the verification read. */
-export const MIN_EXPIRES_IN_MS = 60_000
+const MIN_EXPIRES_IN_MS = 60_000
 /** Longest lifetime: this action hands out short-lived credentials, not standing ones. */
-export const MAX_EXPIRES_IN_MS = 30 * 86_400_000
+const MAX_EXPIRES_IN_MS = 30 * 86_400_000
 
 /** The inputs that only mode: audit reads. */
-export const AUDIT_INPUTS = [
+const AUDIT_INPUTS = [
   'audit-name',
   'audit-scope',
   'audit-created-before',

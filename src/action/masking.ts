@@ -7,7 +7,7 @@ import { looksLikeTokenValue } from '../input/index.js'
 import type { Runner } from './runner.js'
 
 /** Inputs whose whole value is secret. */
-export const SECRET_INPUTS = ['password', 'otp', 'totp-secret', 'api-token'] as const
+const SECRET_INPUTS = ['password', 'otp', 'totp-secret', 'api-token'] as const
 
 /** `revoke-token-values`: one value per line; blank lines and duplicates dropped. */
 export function splitLeakedValues(text: string): { values: string[]; invalidLines: number[] } {

@@ -8,12 +8,12 @@ import type { CreatedToken, Token } from '../types.js'
 import type { MintConfig } from './inputs.js'
 
 /** The API's timestamp form: RFC 3339 UTC, no fraction. */
-export function apiTimestamp(ms: number): string {
+function apiTimestamp(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
 /** How far the API's expiry may drift from the asked one (it could round to its own clock). */
-export const EXPIRY_TOLERANCE_MS = 60_000
+const EXPIRY_TOLERANCE_MS = 60_000
 
 export interface MintDeps {
   now(): number

@@ -12,11 +12,11 @@ import { loadPostState, type MintedTokenState } from './state.js'
 import { escapeCell } from './summary.js'
 
 /** Total time the post step may spend retrying 5xx, 429 and network failures. */
-export const POST_DEADLINE_MS = 60_000
+const POST_DEADLINE_MS = 60_000
 /** More attempts than a main-step call: post has time, and a token left alive is the worst outcome. */
-export const POST_RETRY = { maxAttempts: 6 }
+const POST_RETRY = { maxAttempts: 6 }
 /** A token is skipped as expired only this long after its expiry: our clock may run ahead. */
-export const CLOCK_SKEW_MS = 30_000
+const CLOCK_SKEW_MS = 30_000
 
 export type PostOutcome =
   | 'nothing-minted'
@@ -99,7 +99,7 @@ async function revokeMinted(
   }
 }
 
-export async function decidePost(deps: StepDeps, clients: FastlyTokensClient[]): Promise<PostReport> {
+async function decidePost(deps: StepDeps, clients: FastlyTokensClient[]): Promise<PostReport> {
   const { runner } = deps
   const state = loadPostState(runner)
   if (state.kind === 'none') {

@@ -27,7 +27,7 @@ export interface StepDeps {
 /** Reads are free and fast; this bounds a whole step's waiting on a struggling API. */
 export const MAIN_DEADLINE_MS = 5 * 60_000
 
-export const USER_AGENT = 'github-action'
+const USER_AGENT = 'github-action'
 
 export function createStepDeps(env: Record<string, string | undefined> = process.env): StepDeps {
   // The client must use only what the inputs say: a FASTLY_API_TOKEN exported by an earlier step

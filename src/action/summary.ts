@@ -4,7 +4,7 @@
  * 1 MiB and the full lists are in the JSON outputs anyway.
  */
 
-export const SUMMARY_ROW_LIMIT = 500
+const SUMMARY_ROW_LIMIT = 500
 
 export function escapeCell(text: string): string {
   return text
