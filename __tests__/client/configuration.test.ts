@@ -80,6 +80,19 @@ describe('credentials and endpoint from the env option', () => {
     expect(message).toMatch(/^FASTLY_API_TOKEN must be/)
     expect(message).not.toContain('tok en')
   })
+
+  it('a token undici could not send as a header (outside Latin-1) is refused when the client is built', async () => {
+    // Sent, it would fail as UND_ERR_INVALID_ARG, a "network failure" after which a POST may have minted.
+    const server = await api()
+    for (const apiToken of ['token\u20acvalue', 'token\u00e9value', 'token\u00a0value']) {
+      expect(() => new FastlyTokensClient({ apiToken, baseUrl: server.url, env: {} })).toThrow(
+        /apiToken must be a single API token: printable ASCII/
+      )
+      const client = track(testClient(server.url))
+      expect(() => client.withToken(apiToken)).toThrow(/withToken\(apiToken\) must be a single API token/)
+    }
+    expect(server.requests).toHaveLength(0)
+  })
 })
 
 describe('plain http only on loopback', () => {

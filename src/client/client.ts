@@ -16,10 +16,17 @@ const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
 
 type RequestSpec = Omit<ApiRequest, 'secrets' | 'onRateLimit'>
 
+/**
+ * API tokens are printable ASCII (base64url as minted). Anything else is refused here, never sent:
+ * undici rejects a header value outside Latin-1 only when the request is made, and that failure
+ * would read as a network error after which a POST "may have minted".
+ */
 function checkApiToken(value: unknown, source: string): string | undefined {
   if (value === undefined || value === '') return undefined
-  if (typeof value !== 'string' || /[\s\p{Cc}]/u.test(value)) {
-    throw new TypeError(`${source} must be a single API token without spaces or line breaks`)
+  if (typeof value !== 'string' || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new TypeError(
+      `${source} must be a single API token: printable ASCII, without spaces or line breaks`
+    )
   }
   return value
 }
@@ -52,9 +59,7 @@ export class FastlyTokensClient {
     const env = options.env ?? process.env
     const endpoint = resolveEndpoint(options.baseUrl, env)
     this.#apiToken =
-      options.apiToken !== undefined && options.apiToken !== ''
-        ? checkApiToken(options.apiToken, 'apiToken')
-        : checkApiToken(env.FASTLY_API_TOKEN, 'FASTLY_API_TOKEN')
+      checkApiToken(options.apiToken, 'apiToken') ?? checkApiToken(env.FASTLY_API_TOKEN, 'FASTLY_API_TOKEN')
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
       throw new TypeError(
