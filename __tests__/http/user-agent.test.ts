@@ -18,5 +18,7 @@ describe('User-Agent', () => {
     expect(buildUserAgent('  ')).toBe(PRODUCT_TOKEN)
     expect(buildUserAgent('acme-deploy/3.1')).toBe(`acme-deploy/3.1 ${PRODUCT_TOKEN}`)
     expect(() => buildUserAgent('x\ny')).toThrow(/single-line/)
+    expect(() => buildUserAgent('d\u00e9ploiement/1')).toThrow(/printable ASCII/)
+    expect(() => buildUserAgent('deploy\u20ac/1')).toThrow(/printable ASCII/)
   })
 })

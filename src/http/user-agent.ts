@@ -18,8 +18,11 @@ export const PRODUCT_TOKEN = `fastly-token-action/${PACKAGE_VERSION}`
  */
 export function buildUserAgent(prefix?: string): string {
   if (prefix === undefined) return PRODUCT_TOKEN
-  if (typeof prefix !== 'string' || /[\r\n\0]/.test(prefix)) {
-    throw new TypeError('userAgent must be a single-line string (it is sent as the User-Agent prefix)')
+  // Printable ASCII only: undici refuses other header bytes at request time, failing every call.
+  if (typeof prefix !== 'string' || !/^[\t\x20-\x7e]*$/.test(prefix)) {
+    throw new TypeError(
+      'userAgent must be a single-line string of printable ASCII (it is sent as the User-Agent prefix)'
+    )
   }
   const trimmed = prefix.trim()
   return trimmed === '' ? PRODUCT_TOKEN : `${trimmed} ${PRODUCT_TOKEN}`
