@@ -1,5 +1,5 @@
 import { FastlyTokensClient } from '../client/index.js'
-import { EXIT, UsageError } from './exit-codes.js'
+import { UsageError } from './exit-codes.js'
 import type { CliIo } from './io.js'
 import { ProgressLine } from './progress-line.js'
 
@@ -88,5 +88,3 @@ export interface Command {
   options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>
   run(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number>
 }
-
-export { EXIT }

@@ -9,9 +9,6 @@ import { EXIT, UsageError } from './exit-codes.js'
 import { mainHelp } from './help.js'
 import type { CliIo } from './io.js'
 
-export type { CliIo, CliOutput } from './io.js'
-export { EXIT } from './exit-codes.js'
-
 export const COMMANDS: readonly Command[] = [createCommand, listCommand, revokeCommand, auditCommand]
 
 /** Global flags may come before the command too: `fastly-tokens --json list`. */
