@@ -39,11 +39,17 @@ describe('help, version and usage errors', () => {
   it('exits 2 on no command, an unknown command, an unknown flag or a stray argument, before any request', async () => {
     const before = w.sim.state.requests().length
     expect((await w.run([])).code).toBe(2)
-    expect((await w.run(['frobnicate'])).code).toBe(2)
     const flag = await w.run(['list', '--frob'])
     expect(flag.code).toBe(2)
     expect(flag.stderr).toContain('--frob')
-    expect((await w.run(['list', 'extra'])).code).toBe(2)
+    // A stray word may be a password typed after a flag that takes none: never echoed.
+    const unknown = await w.run(['--password', 'hunter2-secret', 'create'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('unknown command')
+    const stray = await w.run(['create', '--password', 'correct horse', 'battery-secret'])
+    expect(stray.code).toBe(2)
+    expect(stray.stderr).toContain('1 unexpected argument')
+    expect(unknown.stderr + stray.stderr).not.toMatch(/hunter2|battery/)
     expect(w.sim.state.requests().length).toBe(before)
   })
   it('exits 2 without FASTLY_API_TOKEN where one is needed, and for plain http off loopback', async () => {
@@ -193,6 +199,7 @@ describe('revoke', () => {
       const r = await w.run(['revoke', '--id', value])
       expect(r.code).toBe(2)
       expect(r.stderr).toContain('looks like a token value')
+      expect(r.stderr).toContain('--value -')
       expect(r.stdout + r.stderr).not.toContain(value)
     }
     expect(w.sim.state.requests().length).toBe(before)
@@ -233,13 +240,6 @@ describe('revoke', () => {
     } finally {
       await world.close()
     }
-  })
-  it('refuses a token value pasted among ids without printing it (exit 2)', async () => {
-    const value = 'X-srxc_zLpchro9ngNBVgyofN_jqQFJ2'
-    const r = await w.run(['revoke', '--id', value])
-    expect(r.code).toBe(2)
-    expect(r.stdout + r.stderr).not.toContain(value)
-    expect(r.stderr).toContain('--value -')
   })
   it('revokes leaked values from stdin without an API token and never prints them', async () => {
     const live = w.sim.state.addToken({ user: DEMO, name: 'pasted-in-chat' })

@@ -49,7 +49,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const command = COMMANDS.find(c => c.name === name)
   if (!command) {
-    io.stderr.write(`error: unknown command "${name}" (commands: ${COMMANDS.map(c => c.name).join(', ')})\n`)
+    // Not echoed: in `fastly-tokens --password hunter2 create` the "command" is a password.
+    io.stderr.write(
+      `error: unknown command, not printed in case it is a secret (commands: ${COMMANDS.map(c => c.name).join(', ')})\n`
+    )
     return EXIT.usage
   }
 
@@ -71,7 +74,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout.write(`${command.help}\n`)
       return EXIT.ok
     }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`)
+    // Not echoed: a stray word is as likely half of a password with a space as a typo.
+    if (positionals.length > 0) {
+      throw new UsageError(
+        `${positionals.length} unexpected argument(s), not printed in case one is a secret: ${command.name} takes options only`
+      )
+    }
     ctx = new CommandContext(io, {
       json: values.json === true,
       progress: values.progress === true,
