@@ -113,10 +113,6 @@ export class SimStore {
     return this.#tokensById.values()
   }
 
-  get tokenCount(): number {
-    return this.#tokensById.size
-  }
-
   clear(): void {
     this.#usersById.clear()
     this.#usersByEmail.clear()
