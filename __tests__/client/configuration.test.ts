@@ -81,8 +81,9 @@ describe('credentials and endpoint from the env option', () => {
     expect(message).not.toContain('tok en')
   })
 
-  it('a token undici could not send as a header (outside Latin-1) is refused when the client is built', async () => {
-    // Sent, it would fail as UND_ERR_INVALID_ARG, a "network failure" after which a POST may have minted.
+  it('a token that is not printable ASCII is refused when the client is built', async () => {
+    // Beyond Latin-1, undici would fail the request as UND_ERR_INVALID_ARG: a "network failure"
+    // after which a POST may have minted.
     const server = await api()
     for (const apiToken of ['token\u20acvalue', 'token\u00e9value', 'token\u00a0value']) {
       expect(() => new FastlyTokensClient({ apiToken, baseUrl: server.url, env: {} })).toThrow(

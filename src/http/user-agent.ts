@@ -18,7 +18,8 @@ export const PRODUCT_TOKEN = `fastly-token-action/${PACKAGE_VERSION}`
  */
 export function buildUserAgent(prefix?: string): string {
   if (prefix === undefined) return PRODUCT_TOKEN
-  // Printable ASCII only: undici refuses other header bytes at request time, failing every call.
+  // Printable ASCII only: undici refuses characters beyond Latin-1 at request time (failing every
+  // call), and Latin-1 bytes reach servers as obs-text that each one reads its own way.
   if (typeof prefix !== 'string' || !/^[\t\x20-\x7e]*$/.test(prefix)) {
     throw new TypeError(
       'userAgent must be a single-line string of printable ASCII (it is sent as the User-Agent prefix)'
