@@ -241,22 +241,3 @@ describe('verification', () => {
       }
     }))
 })
-
-it('runs a second time in a job without reusing the FASTLY_API_TOKEN the first one exported', () =>
-  withSimulator({}, async sim => {
-    const first = await runStep({
-      step: 'main',
-      inputs: { username: DEMO.user, password: DEMO.password, 'api-url': sim.url }
-    })
-    const second = await runStep({
-      step: 'main',
-      inputs: { 'revoke-token-values': 'not-a-live-token_000000000000000', 'api-url': sim.url },
-      env: { FASTLY_API_TOKEN: first.outputs.token }
-    })
-    expect(second.exitCode).toBe(0)
-    const keys = sim.state
-      .requests()
-      .slice(2)
-      .map(r => r.tokenId)
-    expect(keys).not.toContain(first.outputs['token-id'])
-  }))
