@@ -166,6 +166,22 @@ describe('secrets never reach an error', () => {
     expectClean(await failure(other.revokeTokenCurrent()), [leaked])
   })
 
+  it('the API token passed where an id goes is refused before any request, not put in a path', async () => {
+    // Sent, it would be in error.path and in the message of the 404 that follows.
+    const { server, client } = await setUp(mirror)
+    for (const call of [
+      () => client.getToken(API_TOKEN),
+      () => client.revokeToken(API_TOKEN),
+      () => client.listTokensCustomer(API_TOKEN)
+    ]) {
+      const error = await failure(call())
+      expect(error).toBeInstanceOf(TypeError)
+      expect(error.message).toMatch(/^(tokenId|customerId) is this client's API token, not an id/)
+      expectClean(error, [API_TOKEN])
+    }
+    expect(server.requests).toHaveLength(0)
+  })
+
   it('the API token never appears in a network failure', async () => {
     const { client } = await setUp([{ drop: true }], { retry: { maxAttempts: 1 } })
     expectClean(await failure(client.getTokenCurrent()), [API_TOKEN])

@@ -144,7 +144,7 @@ export class FastlyTokensClient {
 
   /** GET /tokens/{token_id} */
   async getToken(tokenId: string, opts?: CallOptions): Promise<Token> {
-    const spec = this.#read(`/tokens/${encodePathId('tokenId', tokenId, 'token')}`)
+    const spec = this.#read(`/tokens/${this.#pathId('tokenId', tokenId, 'token')}`)
     return readToken(spec, await this.#send(spec, opts))
   }
 
@@ -162,13 +162,13 @@ export class FastlyTokensClient {
 
   /** GET /customer/{customer_id}/tokens: every token of a customer (superusers). */
   async listTokensCustomer(customerId: string, opts?: CallOptions): Promise<Token[]> {
-    const spec = this.#read(`/customer/${encodePathId('customerId', customerId, 'customer')}/tokens`)
+    const spec = this.#read(`/customer/${this.#pathId('customerId', customerId, 'customer')}/tokens`)
     return readTokenList(spec, await this.#send(spec, opts))
   }
 
   /** DELETE /tokens/{token_id} (204). */
   async revokeToken(tokenId: string, opts?: CallOptions): Promise<void> {
-    const path = `/tokens/${encodePathId('tokenId', tokenId, 'token')}`
+    const path = `/tokens/${this.#pathId('tokenId', tokenId, 'token')}`
     await this.#send({ method: 'DELETE', path, headers: this.#auth(), idempotent: true }, opts)
   }
 
@@ -188,6 +188,21 @@ export class FastlyTokensClient {
       { method: 'DELETE', path: '/tokens', headers: { ...this.#auth(), ...bulk }, body, idempotent: true },
       opts
     )
+  }
+
+  /**
+   * A path id, refused when it is this client's own API token: the path is part of every error
+   * message (and of `error.path`), so a token passed where an id goes would be printed in clear.
+   */
+  #pathId(argument: string, value: unknown, kind: 'token' | 'customer'): string {
+    const encoded = encodePathId(argument, value, kind)
+    if (value === this.#apiToken) {
+      throw new TypeError(
+        `${argument} is this client's API token, not an id` +
+          (kind === 'token' ? '; use getTokenCurrent() or revokeTokenCurrent() for the calling token' : '')
+      )
+    }
+    return encoded
   }
 
   #read(path: string): RequestSpec {
