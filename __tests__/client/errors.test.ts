@@ -205,6 +205,14 @@ describe('redirects are never followed', () => {
     })
   }
 
+  it('a Location whose host echoes the API token (lower-cased by URL parsing) is not named', async () => {
+    const { client } = await setUp([{ status: 302, headers: { Location: `http://${API_TOKEN}.example/` } }])
+    const error = (await failure(client.getTokenCurrent())) as FastlyApiError
+    expect(error.code).toBe('redirect')
+    expect(error.message).toContain('redirect to another host not followed')
+    expect(error.message.toLowerCase()).not.toContain(API_TOKEN.toLowerCase())
+  })
+
   it('a redirect on DELETE is not retried either', async () => {
     const { server, client } = await setUp(() => ({ status: 307, headers: { Location: '/elsewhere' } }))
     const error = (await failure(client.revokeTokenCurrent())) as FastlyApiError

@@ -28,16 +28,24 @@ function firstHeader(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value[0] : value
 }
 
-/** Where a redirect pointed, as an origin only: a Location's path or query could carry anything. */
-function redirectTarget(headers: IncomingHttpHeaders): string {
+/**
+ * Where a redirect pointed, as an origin only: a Location's path or query could carry anything.
+ * The host could too, lower-cased by the URL parser, so the one spelling redaction looks for may
+ * no longer match: an origin that holds a secret in any case is not shown at all.
+ */
+function redirectTarget(headers: IncomingHttpHeaders, secrets: FailedRequest['secrets']): string {
   const location = firstHeader(headers, 'location')
   if (location === undefined) return 'no Location'
+  let url: URL
   try {
-    const url = new URL(location, 'http://relative.invalid')
-    return url.host === 'relative.invalid' ? 'a path on the same host' : url.origin
+    url = new URL(location, 'http://relative.invalid')
   } catch {
     return 'an unparseable Location'
   }
+  if (url.host === 'relative.invalid') return 'a path on the same host'
+  const origin = url.origin.toLowerCase()
+  const echoes = secrets.some(s => s !== undefined && s !== '' && origin.includes(s.toLowerCase()))
+  return echoes ? 'another host' : url.origin
 }
 
 /** An HTTP answer outside 2xx, as an error whose every part is redacted. */
@@ -62,7 +70,7 @@ export function httpFailure(
   let message = `${subject(req)} answered ${status}${said === '' ? '' : `: ${said}`}`
   let failureCode = code
   if (answer.status >= 300 && answer.status < 400) {
-    message += `; redirect to ${redirectTarget(answer.headers)} not followed, so credentials stay with the configured endpoint`
+    message += `; redirect to ${redirectTarget(answer.headers, req.secrets)} not followed, so credentials stay with the configured endpoint`
     failureCode ??= 'redirect'
   }
   return new FastlyApiError(message + tail(attempts, note), {
