@@ -2,6 +2,16 @@ import { describe, expect, it } from '@jest/globals'
 import { isLoopbackHost, resolveEndpoint } from '../../src/http/endpoint.js'
 import { InsecureEndpointError } from '../../src/http/errors.js'
 
+/** The error a call throws; fails the test when it throws nothing. */
+function thrown(call: () => unknown): Error {
+  try {
+    call()
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected the call to throw, but it returned')
+}
+
 describe('resolveEndpoint', () => {
   it('baseUrl, then FASTLY_API_ENDPOINT, then the production API', () => {
     expect(resolveEndpoint('https://a.example', { FASTLY_API_ENDPOINT: 'https://b.example' }).origin).toBe(
@@ -22,23 +32,19 @@ describe('resolveEndpoint', () => {
 
   it('refuses plain http off loopback, naming where the URL came from but not the URL', () => {
     expect(() => resolveEndpoint('http://api.fastly.com', {})).toThrow(InsecureEndpointError)
-    try {
+    const error = thrown(() =>
       resolveEndpoint(undefined, { FASTLY_API_ENDPOINT: 'http://10.1.2.3/secretpath' })
-    } catch (error) {
-      expect(error).toBeInstanceOf(InsecureEndpointError)
-      expect((error as InsecureEndpointError).host).toBe('10.1.2.3')
-      expect((error as Error).message).toMatch(/^FASTLY_API_ENDPOINT uses plain http/)
-      expect((error as Error).message).not.toContain('secretpath')
-    }
+    )
+    expect(error).toBeInstanceOf(InsecureEndpointError)
+    expect((error as InsecureEndpointError).host).toBe('10.1.2.3')
+    expect(error.message).toMatch(/^FASTLY_API_ENDPOINT uses plain http/)
+    expect(error.message).not.toContain('secretpath')
   })
 
   it('a malformed URL is not echoed (it may be a pasted token)', () => {
-    expect(() => resolveEndpoint('tokenValueNotAUrl', {})).toThrow(/^baseUrl is not an absolute URL/)
-    try {
-      resolveEndpoint('tokenValueNotAUrl', {})
-    } catch (error) {
-      expect((error as Error).message).not.toContain('tokenValueNotAUrl')
-    }
+    const error = thrown(() => resolveEndpoint('tokenValueNotAUrl', {}))
+    expect(error.message).toMatch(/^baseUrl is not an absolute URL/)
+    expect(error.message).not.toContain('tokenValueNotAUrl')
   })
 })
 
