@@ -14,7 +14,8 @@ export interface FastlyApiErrorFields {
   /** The write budget the failing answer reported, if any. */
   rateLimit?: RateLimitState
   /** A machine-readable reason: the API's code (`2fa.verify`, `invalid_grant`), a socket code
-   *  (`ECONNREFUSED`), or one of `timeout`, `aborted`, `deadline`, `redirect`, `invalid_response`. */
+   *  (`ECONNREFUSED`; `network_error` when there is none), or one of `timeout`, `aborted`,
+   *  `deadline`, `redirect`, `rate_limited` (a 429 whose body named no code), `invalid_response`. */
   code?: string
   /** How many requests were sent for this call (more than 1 when retried). */
   attempts?: number
@@ -65,8 +66,9 @@ export class FastlyApiError extends Error {
   }
 }
 
-/** A 429 that was not waited out: the reset lies past the caller's deadline (or the call may not
- *  be repeated). `resetAt` says when the write budget comes back. */
+/** A 429 that was not waited out: the call may not be repeated (POST), the reset lies past the
+ *  caller's deadline (or past retry.maxRateLimitWaitMs without one), or the attempts ran out.
+ *  `resetAt` says when the write budget comes back. */
 export class RateLimitError extends FastlyApiError {
   override name = 'RateLimitError'
   readonly resetAt: Date
