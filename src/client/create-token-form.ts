@@ -61,7 +61,7 @@ function normaliseScope(scope: unknown): string {
  * 422 to an unexpected date format should never see one). Fractions are dropped, so the token
  * expires up to a second early, never late.
  */
-export function formatExpiresAt(value: unknown): string {
+function formatExpiresAt(value: unknown): string {
   let date: Date
   if (value instanceof Date) {
     date = value

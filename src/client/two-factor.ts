@@ -3,7 +3,7 @@ import { FastlyApiError } from '../http/errors.js'
 /** The code the API uses for "a one-time password is needed or was wrong", in all three of its
  *  documented body shapes: `{"msg":"2fa.verify"}`, `{"code":"2fa.verify"}` and
  *  `{"msg":{"error":"2fa.verify","error_description":"..."}}`. */
-export const TWO_FACTOR_CODE = '2fa.verify'
+const TWO_FACTOR_CODE = '2fa.verify'
 
 /**
  * Token creation for an account with two-factor authentication needs a one-time password

@@ -83,7 +83,7 @@ function checkCallOptions(call: CallOptions): void {
  * building all live here, so every endpoint behaves the same.
  */
 export class ApiTransport {
-  constructor(readonly settings: TransportSettings) {}
+  constructor(private readonly settings: TransportSettings) {}
 
   async request(req: ApiRequest, call: CallOptions = {}): Promise<ApiAnswer> {
     checkCallOptions(call)
