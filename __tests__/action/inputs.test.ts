@@ -6,8 +6,7 @@ const context = {
   repository: 'octo-org/octo-repo',
   runId: '4242',
   runAttempt: '2',
-  job: 'deploy',
-  serverUrl: 'https://github.com'
+  job: 'deploy'
 }
 const NOW = Date.parse('2025-01-01T00:00:00Z')
 
