@@ -39,8 +39,7 @@ const CONTEXT = {
   repository: 'octo-org/octo-repo',
   runId: '4242',
   runAttempt: '1',
-  job: 'deploy',
-  serverUrl: 'https://github.com'
+  job: 'deploy'
 }
 const NOW = Date.parse('2026-06-01T10:00:00Z')
 const IDS_FILE = 'ids.txt'
