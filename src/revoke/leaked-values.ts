@@ -59,7 +59,7 @@ export async function revokeLeakedValues(
       return {
         index,
         outcome: 'failed',
-        reason: 'not a usable token value (empty, or with spaces or control characters)'
+        reason: 'not a usable token value (empty, or with characters other than printable ASCII)'
       }
     }
     try {
