@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { readInputDefaults } from '../../scripts/run-action.js'
-import { DEFAULT_EXPIRES_IN } from '../../src/action/inputs.js'
+import { DEFAULT_EXPIRES_IN } from '../../src/action/mint-inputs.js'
 import { DEFAULT_SCOPE } from '../../src/input/index.js'
 import { DEFAULT_API_URL } from '../../src/types.js'
 
@@ -45,7 +45,7 @@ function usedInCode(pattern: RegExp): Set<string> {
 describe('action.yml', () => {
   it('declares, with a description, every input the code reads and nothing it does not', () => {
     const inputs = declared('inputs')
-    const read = usedInCode(/(?:\bread|getInput|optionalBool|bool)\('([a-z-]+)'/g)
+    const read = usedInCode(/(?:\bread|readRaw|getInput|optionalBool|bool)\('([a-z-]+)'/g)
     expect([...inputs.keys()].sort()).toEqual([...read].sort())
     expect([...inputs].filter(([, described]) => !described)).toEqual([])
   })

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { FastlyApiError, RateLimitError } from '../../src/client/index.js'
-import type { MintConfig } from '../../src/action/inputs.js'
+import type { MintConfig } from '../../src/action/mint-inputs.js'
 import { CREATED_SKEW_MS, isUnansweredMint, lostTokenCandidates } from '../../src/action/unanswered-mint.js'
 import type { Token } from '../../src/types.js'
 

@@ -5,7 +5,7 @@
  */
 import { TwoFactorRequiredError, totp, type FastlyTokensClient } from '../client/index.js'
 import type { CreatedToken, Token } from '../types.js'
-import type { MintConfig } from './inputs.js'
+import type { MintConfig } from './mint-inputs.js'
 
 /** The API's timestamp form: RFC 3339 UTC, no fraction. */
 function apiTimestamp(ms: number): string {

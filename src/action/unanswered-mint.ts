@@ -15,7 +15,7 @@
 import { FastlyApiError, mayHaveTakenEffect, type FastlyTokensClient } from '../client/index.js'
 import type { Token } from '../types.js'
 import { describeFailure } from './failure.js'
-import type { MintConfig } from './inputs.js'
+import type { MintConfig } from './mint-inputs.js'
 import { tokenMismatches } from './mint.js'
 import type { StepDeps } from './step-deps.js'
 import { escapeCell, summarySection } from './summary.js'
