@@ -172,6 +172,13 @@ describe('parseInputs', () => {
       'only used when minting'
     ],
     ['api-token with blanks', { ...MINT, 'api-token': 'two words' }, 'api-token', 'single token'],
+    ['api-token outside printable ASCII', { ...MINT, 'api-token': 'tök€n' }, 'api-token', 'printable ASCII'],
+    [
+      'a leaked value outside printable ASCII',
+      { 'revoke-token-values': 'fine_value_0000000000000000000000\ntök€n' },
+      'revoke-token-values',
+      'line 2'
+    ],
     [
       'ids without credentials',
       { 'revoke-token-ids': 'aaaaaaaaaaaaaaaaaaaaaa' },

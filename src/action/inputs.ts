@@ -10,13 +10,14 @@ import { parseTokenIdList } from '../revoke/index.js'
 import { parseApiUrl } from './api-url.js'
 import { parseAuditInputs, refuseAuditInputs, type AuditConfig } from './audit-inputs.js'
 import { InputError, inputReader, type InputReader } from './input-reader.js'
-import { splitLeakedValues } from './masking.js'
 import { parseMintInputs, type MintConfig, type MintCredentials } from './mint-inputs.js'
 import type { RunContext } from './run-context.js'
 
 export { InputError, type InputProblem } from './input-reader.js'
 
 const MAX_IDS_FILE_BYTES = 16 * 1024 * 1024
+/** What the client accepts as an API token (a leaked value is used as one): printable ASCII, no blanks. */
+const TOKEN_TEXT = /^[\x21-\x7e]+$/
 
 export interface ActionConfig {
   mode: 'token' | 'audit'
@@ -100,6 +101,19 @@ function readIds(input: InputReader, readTextFile: (path: string) => string) {
   return { revokeIds: ids, malformedIds: malformed }
 }
 
+/** `revoke-token-values`: one value per line; blank lines and duplicates dropped. */
+export function splitLeakedValues(text: string): { values: string[]; invalidLines: number[] } {
+  const values: string[] = []
+  const invalidLines: number[] = []
+  text.split(/\r?\n/).forEach((line, index) => {
+    const value = line.trim()
+    if (value === '') return
+    if (!TOKEN_TEXT.test(value)) invalidLines.push(index + 1)
+    else if (!values.includes(value)) values.push(value)
+  })
+  return { values, invalidLines }
+}
+
 export function parseInputs(sources: InputSources): ActionConfig {
   const input = inputReader(sources.read)
   const { read, fail } = input
@@ -114,8 +128,8 @@ export function parseInputs(sources: InputSources): ActionConfig {
   else fail('api-url', apiUrlResult.problem)
 
   const apiToken = read('api-token') || undefined
-  if (apiToken && /\s/.test(apiToken))
-    fail('api-token', 'expected a single token (it has blanks or line breaks inside)')
+  if (apiToken && !TOKEN_TEXT.test(apiToken))
+    fail('api-token', 'expected a single token: printable ASCII without blanks or line breaks')
 
   const { otpGiven, ...credentials } = readCredentials(input)
   const { username, password } = credentials
@@ -137,7 +151,7 @@ export function parseInputs(sources: InputSources): ActionConfig {
   if (values.invalidLines.length > 0) {
     fail(
       'revoke-token-values',
-      `line ${values.invalidLines.join(', ')}: expected one token value per line (blanks inside)`
+      `line ${values.invalidLines.join(', ')}: expected one token value per line, printable ASCII without blanks`
     )
   }
   const revokeValues = values.values

@@ -9,19 +9,6 @@ import type { Runner } from './runner.js'
 /** Inputs whose whole value is secret. */
 const SECRET_INPUTS = ['password', 'otp', 'totp-secret', 'api-token'] as const
 
-/** `revoke-token-values`: one value per line; blank lines and duplicates dropped. */
-export function splitLeakedValues(text: string): { values: string[]; invalidLines: number[] } {
-  const values: string[] = []
-  const invalidLines: number[] = []
-  text.split(/\r?\n/).forEach((line, index) => {
-    const value = line.trim()
-    if (value === '') return
-    if (/\s/.test(value)) invalidLines.push(index + 1)
-    else if (!values.includes(value)) values.push(value)
-  })
-  return { values, invalidLines }
-}
-
 /** The value and, when it spans lines, each non-blank line of it. */
 export function maskPieces(value: string): string[] {
   const pieces = new Set<string>()
@@ -49,7 +36,8 @@ export function maskSecretInputs(runner: Runner): number {
   // A TOTP secret may be pasted with blanks or lowercase; mask the form the action will use too.
   const totp = runner.getInput('totp-secret')
   if (totp) mask(totp.replace(/[\s-]/g, '').toUpperCase())
-  for (const value of splitLeakedValues(runner.getInput('revoke-token-values')).values) mask(value)
+  // Every line, also one that parsing will refuse: a malformed line may still hold a real token.
+  for (const line of runner.getInput('revoke-token-values').split(/\r?\n/)) mask(line)
   // A leaked value pasted into the ids list by mistake must not be echoed as a "malformed id".
   for (const entry of runner.getInput('revoke-token-ids').split(/[\s,]+/))
     if (looksLikeTokenValue(entry)) mask(entry)
