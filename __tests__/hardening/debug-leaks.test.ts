@@ -1,7 +1,6 @@
 /**
  * Leak scan with step debug logging on (ACTIONS_STEP_DEBUG=true, RUNNER_DEBUG=1) for the action's
- * end-to-end scenarios the e2e suite runs without debug, or checks with a narrower scan: every
- * invalid input, revoke-token-ids with unknown and malformed entries, leaked values, audit (dry run
+ * end-to-end scenarios the e2e suite runs without debug: every invalid input, revoke-token-ids with unknown and malformed entries, leaked values, audit (dry run
  * and real), revoke: false, a refused password and a refused one-time code, a read-back mismatch,
  * and a mint with secrets chosen to be awkward (a multi-line password with `%`, `:` and `,`, a TOTP
  * secret pasted in lower case with blanks). Debug on is the superset: it only adds lines.
