@@ -29,8 +29,7 @@ function recordingRunner(inputs: Record<string, string>, state: Record<string, s
     startGroup: value => void events.push({ call: 'startGroup', value }),
     endGroup: () => void events.push({ call: 'endGroup', value: '' }),
     appendSummary: async value => void events.push({ call: 'appendSummary', value }),
-    setFailed: value => void events.push({ call: 'setFailed', value }),
-    isDebug: () => false
+    setFailed: value => void events.push({ call: 'setFailed', value })
   }
   return { runner, events }
 }

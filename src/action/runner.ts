@@ -29,7 +29,6 @@ export interface Runner {
   appendSummary(markdown: string): Promise<void>
   /** Marks the step failed (exit code 1) with an error annotation. */
   setFailed(message: string): void
-  isDebug(): boolean
 }
 
 /**
@@ -76,7 +75,6 @@ export function createActionsRunner(): Runner {
       }
       await core.summary.addRaw(markdown, !markdown.endsWith('\n')).write()
     },
-    setFailed: message => core.setFailed(message),
-    isDebug: () => core.isDebug()
+    setFailed: message => core.setFailed(message)
   }
 }
