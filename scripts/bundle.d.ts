@@ -1,4 +1,3 @@
 /** Types of scripts/bundle.js, for the TypeScript tests. */
-export const ENTRIES: Record<'main' | 'post', string>
 export const SIZE_BUDGET_BYTES: number
 export function bundle(outDir?: string, options?: { quiet?: boolean }): Record<string, number>

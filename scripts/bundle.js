@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-export const ENTRIES = { main: 'src/main.ts', post: 'src/post.ts' }
+const ENTRIES = { main: 'src/main.ts', post: 'src/post.ts' }
 /** Each bundle must stay under this (create-github-app-token ships about 940 KB per entry). */
 export const SIZE_BUDGET_BYTES = 1024 * 1024
 

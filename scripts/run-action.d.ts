@@ -40,12 +40,8 @@ export interface RunStepOptions {
   signalWhen?: { signal: NodeJS.Signals; line: RegExp }
 }
 
-export function inputVariable(name: string): string
 export function readInputDefaults(actionYmlText: string): Record<string, string>
 export function parseFileCommandBlocks(text: string): Array<[string, string]>
-export function parseFileCommands(text: string): Record<string, string>
-export function parseLine(line: string): ParsedLine
-export function renderLog(stdout: string, options?: { debug?: boolean }): string
 export function runStep(options: RunStepOptions): Promise<StepResult>
 export function runJob(
   options: Omit<RunStepOptions, 'step' | 'state'> & { post?: Partial<RunStepOptions> }

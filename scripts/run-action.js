@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** The runner's name for an input's variable: blanks to `_`, upper-cased, hyphens kept. */
-export function inputVariable(name) {
+function inputVariable(name) {
   return `INPUT_${name.replaceAll(' ', '_').toUpperCase()}`
 }
 
@@ -74,7 +74,7 @@ export function parseFileCommandBlocks(text) {
 }
 
 /** The values as the runner ends up with them: the last block of a name wins. */
-export function parseFileCommands(text) {
+function parseFileCommands(text) {
   return Object.fromEntries(parseFileCommandBlocks(text))
 }
 
@@ -87,7 +87,7 @@ function unescapeProperty(text) {
 }
 
 /** One stdout line as the runner reads it: a workflow command, or plain log text. */
-export function parseLine(line) {
+function parseLine(line) {
   const match = /^::([A-Za-z][A-Za-z0-9-]*)(?: ([^:]*))?::(.*)$/.exec(line)
   if (!match) return { command: undefined, message: line, raw: line }
   const properties = {}
@@ -102,7 +102,7 @@ export function parseLine(line) {
  * The log as the runner would show it: masks applied (each registered value, and each line of a
  * multi-line one, becomes ***), add-mask lines hidden, debug lines shown only in debug mode.
  */
-export function renderLog(stdout, { debug = false } = {}) {
+function renderLog(stdout, { debug = false } = {}) {
   const secrets = []
   const shown = []
   for (const line of stdout.split(/\r?\n/)) {
