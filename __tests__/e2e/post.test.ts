@@ -3,6 +3,9 @@
  * outcome, retries within a deadline, a 403 fallback, and never a failed job.
  */
 import { describe, it, expect } from '@jest/globals'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   DEMO,
   TOKEN_HOMES,
@@ -44,6 +47,28 @@ function post(
 function secretsOf(main: StepResult, extra: Record<string, string> = {}) {
   return { token: main.outputs.token, password: DEMO.password, ...extra }
 }
+
+describe('post step and the runner environment', () => {
+  it('still revokes when the event payload file is unreadable JSON (cleanup never fails the job)', () =>
+    withSimulator({}, async sim => {
+      const main = await mint(sim)
+      const dir = mkdtempSync(join(tmpdir(), 'event-'))
+      const eventPath = join(dir, 'event.json')
+      writeFileSync(eventPath, '{"truncated": ')
+      const result = await runStep({
+        step: 'post',
+        inputs: { 'api-url': main.state['api-url'] },
+        state: main.state,
+        env: { GITHUB_EVENT_PATH: eventPath }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(logLines(result)).toEqual([
+        `Revoked token ${main.outputs['token-id']} (DELETE /tokens/self with the token itself)`
+      ])
+      expect(sim.state.token(main.outputs['token-id']!)).toBeUndefined()
+      assertNoLeak(result, secretsOf(main), { token: TOKEN_HOMES })
+    }))
+})
 
 describe.each([false, true])('post step (step debug %s)', debug => {
   it('treats a token the API already expired as gone (simulator clock moved past expiry)', () =>

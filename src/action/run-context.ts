@@ -12,17 +12,29 @@ export interface RunContext {
   job: string
 }
 
+/**
+ * Never throws: the post step builds its dependencies before anything can report a failure, and
+ * an unreadable event payload (GITHUB_EVENT_PATH) must not turn cleanup into a failed job. The
+ * token name needs only the run's variables, so those are read directly when Context cannot be built.
+ */
 export function readRunContext(): RunContext {
-  const context = new Context()
+  let context: Context | undefined
+  try {
+    context = new Context()
+  } catch {
+    context = undefined
+  }
+  const env = process.env
   // Context.repo throws outside a runner; a local run still gets a usable (if vague) name.
-  const repository = process.env.GITHUB_REPOSITORY
-    ? `${context.repo.owner}/${context.repo.repo}`
-    : 'local/unknown'
+  const repository =
+    env.GITHUB_REPOSITORY && context
+      ? `${context.repo.owner}/${context.repo.repo}`
+      : env.GITHUB_REPOSITORY || 'local/unknown'
   return {
     repository,
-    runId: String(context.runId || 0),
-    runAttempt: String(context.runAttempt || 1),
-    job: context.job || 'job'
+    runId: String(context?.runId || env.GITHUB_RUN_ID || 0),
+    runAttempt: String(context?.runAttempt || env.GITHUB_RUN_ATTEMPT || 1),
+    job: context?.job || env.GITHUB_JOB || 'job'
   }
 }
 
