@@ -372,4 +372,9 @@ describe('audit', () => {
       expect({ args, code: (await w.run(args)).code }).toEqual({ args, code: 2 })
     }
   })
+  it('refuses engine flags without --revoke-matching instead of ignoring them (exit 2)', async () => {
+    const r = await w.run(['audit', '--name', 'ci-*', '--max-time', '5m', '--no-verify'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--no-verify, --max-time go with --revoke-matching')
+  })
 })

@@ -85,8 +85,12 @@ export const auditCommand: Command = {
         '--revoke-matching needs at least one filter: without one it would revoke every token'
       )
     }
-    if (!revoke && (values['dry-run'] === true || values['left-file'] !== undefined)) {
-      throw new UsageError('--dry-run and --left-file go with --revoke-matching')
+    const engineOnly = Object.keys(ENGINE_OPTIONS).filter(name => values[name] !== undefined)
+    if (!revoke && engineOnly.length > 0) {
+      // Silently ignoring them would let a responder believe, say, --max-time bounded something.
+      throw new UsageError(
+        `${engineOnly.map(name => `--${name}`).join(', ')} go${engineOnly.length === 1 ? 'es' : ''} with --revoke-matching`
+      )
     }
     const options = engineOptions(ctx, values, customerId)
     const client = ctx.client({ needsToken: true })
