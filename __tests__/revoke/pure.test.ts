@@ -5,7 +5,7 @@ import { isWellFormedTokenId, parseTokenIdList } from '../../src/revoke/index.js
 import { classifyRefusal, describeFailure } from '../../src/revoke/refusal.js'
 import { ChunkSizer } from '../../src/revoke/cap.js'
 import { WriteBudget } from '../../src/revoke/budget.js'
-import { afterVerification } from '../../src/revoke/revoke-many.js'
+import { afterVerification } from '../../src/revoke/confirm.js'
 
 const ID = '2j1hEyxXOEqYaSipeZHaW4'
 const ID2 = '5NSGsvF9ybBxXAdEQhcYPz'

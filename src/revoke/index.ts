@@ -2,7 +2,7 @@
 export { parseTokenIdList, isWellFormedTokenId, TOKEN_ID_PATTERN } from './ids.js'
 export type { TokenIdList } from './ids.js'
 export { revokeMany } from './revoke-many.js'
-export type { RevokeManyOptions } from './revoke-many.js'
+export type { RevokeManyOptions } from './options.js'
 export type { RevokeOutcome, RevokeOutcomeKind, RevokeProgress, RevokeReport } from './report.js'
 export { countOutcomes } from './report.js'
 export { revokeLeakedValues } from './leaked-values.js'

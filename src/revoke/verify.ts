@@ -20,7 +20,7 @@ export interface VerifyResult {
 export async function verifyGone(
   client: FastlyTokensClient,
   ids: readonly string[],
-  /** Ids whose absence from the list proves them gone (see revokeMany); the others are looked up. */
+  /** Ids whose absence from the list proves them gone (see confirmRevocations); the others are looked up. */
   listProves: (id: string) => boolean,
   options: { customerId?: string; deadline?: number; signal?: AbortSignal; lookupConcurrency?: number }
 ): Promise<VerifyResult> {
