@@ -88,10 +88,8 @@ describe('workflows', () => {
 describe('README', () => {
   // The action section's workflow examples, each made a whole workflow (`on:` added when absent).
   const readme = readFileSync('README.md', 'utf8')
-  const section = readme.slice(
-    readme.indexOf('<!-- section:action -->'),
-    readme.indexOf('<!-- section:module -->')
-  )
+  const start = readme.indexOf('\n## The GitHub Action\n')
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1))
   const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1]!)
 
   it('has the three usage examples', () => expect(blocks.length).toBeGreaterThanOrEqual(3))
