@@ -21,6 +21,7 @@ export default tseslint.config(
       'src/revoke/**',
       'src/simulator/**',
       'src/cli/**',
+      'src/text/**',
       'src/index.ts'
     ],
     rules: {
