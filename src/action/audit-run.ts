@@ -10,6 +10,7 @@ import type { Token } from '../types.js'
 import { describeFailure } from './failure.js'
 import type { ActionConfig } from './inputs.js'
 import { MAIN_DEADLINE_MS, type StepDeps } from './step-deps.js'
+import { logText } from '../text/log-text.js'
 import { markdownTable, summarySection } from './summary.js'
 
 /** The public fields of a token, for the audit-json output (tokens listed never carry a secret). */
@@ -44,7 +45,7 @@ export async function runAudit(
   runner.info(`Audit of the tokens of ${where}: ${matches.length} of ${result.scanned} match the filters`)
   for (const t of matches) {
     runner.info(
-      `  ${t.id}  ${t.scope}  created ${t.created_at}  expires ${t.expires_at ?? 'never'}  last used ${t.last_used_at ?? 'never'}  "${t.name}"`
+      `  ${[t.id, t.scope].map(logText).join('  ')}  created ${logText(t.created_at)}  expires ${logText(t.expires_at ?? 'never')}  last used ${logText(t.last_used_at ?? 'never')}  "${logText(t.name)}"`
     )
   }
   runner.setOutput('audit-json', JSON.stringify(matches.map(auditRecord)))
@@ -72,7 +73,7 @@ export async function runAudit(
   if (audit.revokeMatching && matches.length > 0) {
     const self = await client.getTokenCurrent({ deadline: deps.now() + MAIN_DEADLINE_MS })
     const ids = matches.map(t => t.id).filter(id => id !== self.id)
-    if (ids.length < matches.length) runner.info(`Not revoking ${self.id}: it is api-token itself`)
+    if (ids.length < matches.length) runner.info(`Not revoking ${logText(self.id)}: it is api-token itself`)
     if (ids.length > 0) {
       runner.startGroup(
         `${config.dryRun ? 'Planning (dry run, no writes) the revocation of' : 'Revoking'} ${ids.length} matching token(s)`
@@ -84,7 +85,7 @@ export async function runAudit(
           dryRun: config.dryRun
         })
         for (const o of report.outcomes)
-          runner.info(`${o.id}: ${o.outcome}${o.reason ? ` — ${o.reason}` : ''}`)
+          runner.info(`${logText(o.id)}: ${o.outcome}${o.reason ? ` — ${o.reason}` : ''}`)
         runner.info(`${report.writes} write and ${report.reads} read request(s)`)
         const failed = (o: RevokeOutcome) => o.outcome !== 'revoked' && o.outcome !== 'would-revoke'
         revokedIds = report.outcomes.filter(o => o.outcome === 'revoked').map(o => o.id)

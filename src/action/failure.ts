@@ -4,6 +4,7 @@
  * message. Never empty: an empty warning helps nobody.
  */
 import { FastlyApiError, TwoFactorRequiredError } from '../client/index.js'
+import { logText } from '../text/log-text.js'
 
 export function describeFailure(error: unknown): string {
   if (error instanceof TwoFactorRequiredError) {
@@ -24,7 +25,9 @@ export function describeFailure(error: unknown): string {
 export function shortReason(error: unknown): string {
   if (error instanceof FastlyApiError) {
     const status = error.status === undefined ? (error.code ?? 'no answer') : `HTTP ${error.status}`
-    return error.apiMessage ? `${status}: ${error.apiMessage}` : `${status}: ${describeFailure(error)}`
+    return error.apiMessage
+      ? `${status}: ${logText(error.apiMessage)}`
+      : `${status}: ${describeFailure(error)}`
   }
   return describeFailure(error)
 }

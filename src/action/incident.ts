@@ -14,6 +14,7 @@ import {
 import { describeFailure } from './failure.js'
 import type { ActionConfig } from './inputs.js'
 import { MAIN_DEADLINE_MS, type StepDeps } from './step-deps.js'
+import { logText } from '../text/log-text.js'
 import { markdownTable, summarySection } from './summary.js'
 
 /** Outcomes that mean "this id could not be revoked"; the step fails when any is present. */
@@ -44,7 +45,7 @@ export async function revokeIdsAndValues(
 
   if (config.malformedIds.length > 0) {
     runner.warning(
-      `${config.malformedIds.length} malformed token id(s), never sent: ${config.malformedIds.join(', ')}`,
+      `${config.malformedIds.length} malformed token id(s), never sent: ${config.malformedIds.map(logText).join(', ')}`,
       {
         title: 'Malformed token ids'
       }
@@ -83,7 +84,7 @@ export async function revokeIdsAndValues(
 
   for (const o of outcomes) {
     const verified = o.outcome === 'revoked' ? (o.verified ? ' (verified gone)' : ' (not verified)') : ''
-    runner.info(`${o.id}: ${o.outcome}${verified}${o.reason ? ` — ${o.reason}` : ''}`)
+    runner.info(`${logText(o.id)}: ${o.outcome}${verified}${o.reason ? ` — ${o.reason}` : ''}`)
   }
   const revokedIds = outcomes.filter(o => o.outcome === 'revoked').map(o => o.id)
   const failedIds = outcomes.filter(o => FAILED_OUTCOMES.has(o.outcome)).map(o => o.id)
@@ -129,7 +130,7 @@ export async function revokeIdsAndValues(
       const rows: string[][] = []
       for (const v of valueOutcomes) {
         const label = `value #${v.index + 1}`
-        const who = v.tokenId ? ` (token ${v.tokenId}${v.name ? `, "${v.name}"` : ''})` : ''
+        const who = v.tokenId ? ` (token ${logText(v.tokenId)}${v.name ? `, "${logText(v.name)}"` : ''})` : ''
         runner.info(`${label}${who}: ${v.outcome}${v.reason ? ` — ${v.reason}` : ''}`)
         rows.push([label, v.tokenId ?? '', v.name ?? '', v.outcome, v.reason ?? ''])
         if (v.outcome === 'revoked' && v.tokenId) revokedIds.push(v.tokenId)

@@ -5,6 +5,7 @@
  * expected; it never repeats the value of a secret input.
  */
 import { parseBoolean } from './booleans.js'
+import { logText } from '../text/log-text.js'
 
 export interface InputProblem {
   input: string
@@ -42,7 +43,7 @@ export function inputReader(source: (name: string) => string): InputReader {
     const text = read(name)
     if (text === '') return undefined
     const value = parseBoolean(text)
-    if (value === undefined) fail(name, `expected true or false, got "${text}"`)
+    if (value === undefined) fail(name, `expected true or false, got "${logText(text)}"`)
     return value
   }
   return {

@@ -12,6 +12,7 @@ import { parseAuditInputs, refuseAuditInputs, type AuditConfig } from './audit-i
 import { InputError, inputReader, type InputReader } from './input-reader.js'
 import { parseMintInputs, type MintConfig, type MintCredentials } from './mint-inputs.js'
 import type { RunContext } from './run-context.js'
+import { logText } from '../text/log-text.js'
 
 export { InputError, type InputProblem } from './input-reader.js'
 
@@ -80,13 +81,13 @@ function readIds(input: InputReader, readTextFile: (path: string) => string) {
     try {
       const content = readTextFile(idsFile)
       if (content.length > MAX_IDS_FILE_BYTES)
-        input.fail('revoke-token-ids-file', `"${idsFile}" is larger than 16 MiB`)
+        input.fail('revoke-token-ids-file', `"${logText(idsFile)}" is larger than 16 MiB`)
       else idText += `\n${content}`
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unreadable'
       input.fail(
         'revoke-token-ids-file',
-        `cannot read "${idsFile}" (${code}); expected a text file of token ids`
+        `cannot read "${logText(idsFile)}" (${code}); expected a text file of token ids`
       )
     }
   }
@@ -119,7 +120,8 @@ export function parseInputs(sources: InputSources): ActionConfig {
   const { read, fail } = input
 
   const modeText = read('mode') || 'token'
-  if (modeText !== 'token' && modeText !== 'audit') fail('mode', `expected token or audit, got "${modeText}"`)
+  if (modeText !== 'token' && modeText !== 'audit')
+    fail('mode', `expected token or audit, got "${logText(modeText)}"`)
   const mode = modeText === 'audit' ? 'audit' : 'token'
 
   let apiUrl = ''
@@ -177,7 +179,7 @@ export function parseInputs(sources: InputSources): ActionConfig {
       if (revokeIds.length > 0 && !apiToken && !mint.scope.split(' ').includes('global')) {
         fail(
           'revoke-token-ids',
-          `revoking with the minted token needs scope global (scope is "${mint.scope}"); set scope: global or give api-token`
+          `revoking with the minted token needs scope global (scope is "${logText(mint.scope)}"); set scope: global or give api-token`
         )
       }
     } else {

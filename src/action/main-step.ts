@@ -15,7 +15,8 @@ import { maskSecretInputs, maskValue } from './masking.js'
 import { askedExpiry, mintToken, tokenMismatches } from './mint.js'
 import { MAIN_DEADLINE_MS, type StepDeps } from './step-deps.js'
 import { saveMintedToken, saveRevokedByMain } from './state.js'
-import { escapeCell, summarySection } from './summary.js'
+import { logText } from '../text/log-text.js'
+import { markdownCode, markdownLines, markdownText, summarySection } from './summary.js'
 import { isUnansweredMint, settleUnansweredMint } from './unanswered-mint.js'
 
 function servicesText(services: string[]): string {
@@ -31,7 +32,7 @@ async function mintAndHandOver(
   const { runner } = deps
   const flow = mint.username ? 'username and password' : 'the sudo flow (api-token and password)'
   runner.info(
-    `Minting token "${mint.name}" with ${flow}: scope ${mint.scope}, ${servicesText(mint.services)}, expires in ${formatDuration(mint.expiresInMs)}`
+    `Minting token "${logText(mint.name)}" with ${flow}: scope ${mint.scope}, ${logText(servicesText(mint.services))}, expires in ${formatDuration(mint.expiresInMs)}`
   )
   const sentAt = deps.now()
   const expiresAt = askedExpiry(mint, sentAt)
@@ -58,7 +59,7 @@ async function mintAndHandOver(
     apiUrl: config.apiUrl,
     revoke: config.revoke
   })
-  runner.info(`Minted token ${created.id} (expires ${created.expires_at ?? 'never'})`)
+  runner.info(`Minted token ${logText(created.id)} (expires ${logText(created.expires_at ?? 'never')})`)
   const budget = base.rateLimit
   if (budget) {
     const reset = new Date(budget.resetEpochSeconds * 1000).toISOString()
@@ -87,16 +88,16 @@ async function mintAndHandOver(
     await runner.appendSummary(
       summarySection(
         'Fastly token',
-        `Minted token \`${created.id}\` did not match the request and was refused: ${escapeCell(problems.join('; '))}.`
+        `Minted token ${markdownCode(created.id)} did not match the request and was refused: ${markdownText(problems.join('; '))}.`
       )
     )
     runner.setFailed(
-      `The minted token ${created.id} is not what was asked for: ${problems.join('; ')}. The action ${revoked}.`
+      `The minted token ${logText(created.id)} is not what was asked for: ${problems.join('; ')}. The action ${revoked}.`
     )
     return undefined
   }
   runner.info(
-    `Verified with GET /tokens/self: scope ${mint.scope}, ${servicesText(mint.services)}, expires ${created.expires_at}`
+    `Verified with GET /tokens/self: scope ${mint.scope}, ${logText(servicesText(mint.services))}, expires ${logText(String(created.expires_at))}`
   )
 
   runner.setOutput('token', created.access_token)
@@ -109,12 +110,12 @@ async function mintAndHandOver(
   }
   const fate = config.revoke
     ? 'the post step revokes it when the job ends'
-    : `revoke: false, so it stays valid until it expires at ${created.expires_at}`
-  runner.info(`Token ${created.id} is ready; ${fate}`)
+    : `revoke: false, so it stays valid until it expires at ${logText(String(created.expires_at))}`
+  runner.info(`Token ${logText(created.id)} is ready; ${fate}`)
   await runner.appendSummary(
     summarySection(
       'Fastly token',
-      `Minted \`${escapeCell(created.name)}\` (id \`${created.id}\`, scope \`${created.scope}\`, ${escapeCell(servicesText(created.services))}), expires ${created.expires_at}; ${fate}.`
+      `Minted ${markdownText(created.name)} (id ${markdownCode(created.id)}, scope ${markdownCode(created.scope)}, ${markdownText(servicesText(created.services))}), expires ${markdownCode(String(created.expires_at))}; ${markdownText(fate)}.`
     )
   )
   return own
@@ -162,7 +163,7 @@ export async function runMain(deps: StepDeps): Promise<void> {
       error instanceof InputError ? `${error.message}\nNo request was sent.` : describeFailure(error)
     runner.setFailed(message)
     try {
-      await runner.appendSummary(summarySection('Fastly token', `The step failed: ${escapeCell(message)}`))
+      await runner.appendSummary(summarySection('Fastly token', `The step failed: ${markdownLines(message)}`))
     } catch {
       // The failure is already reported; a summary file problem must not hide it.
     }

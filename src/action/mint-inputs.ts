@@ -5,6 +5,7 @@
 import { DEFAULT_SCOPE, formatDuration, parseDuration, parseScope, parseServices } from '../input/index.js'
 import type { InputReader } from './input-reader.js'
 import { defaultTokenName, type RunContext } from './run-context.js'
+import { logText } from '../text/log-text.js'
 
 export const DEFAULT_EXPIRES_IN = '1h'
 /** Shortest lifetime: shorter tokens can expire between the mint and the verification read. */
@@ -44,7 +45,7 @@ export function parseMintInputs(
   else if (duration.value < MIN_EXPIRES_IN_MS || duration.value > MAX_EXPIRES_IN_MS) {
     input.fail(
       'expires-in',
-      `expected between ${formatDuration(MIN_EXPIRES_IN_MS)} and ${formatDuration(MAX_EXPIRES_IN_MS)}, got ${expiresText}`
+      `expected between ${formatDuration(MIN_EXPIRES_IN_MS)} and ${formatDuration(MAX_EXPIRES_IN_MS)}, got ${logText(expiresText)}`
     )
   } else expiresInMs = duration.value
   const name = input.read('name') || defaultTokenName(context)

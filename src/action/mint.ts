@@ -6,6 +6,7 @@
 import { TwoFactorRequiredError, totp, type FastlyTokensClient } from '../client/index.js'
 import type { CreatedToken, Token } from '../types.js'
 import type { MintConfig } from './mint-inputs.js'
+import { logText } from '../text/log-text.js'
 
 /** The API's timestamp form: RFC 3339 UTC, no fraction. */
 function apiTimestamp(ms: number): string {
@@ -69,12 +70,12 @@ export function tokenMismatches(config: MintConfig, expiresAt: string, token: To
   const askedScopes = new Set(config.scope.split(' '))
   const gotScopes = new Set(token.scope.split(/\s+/).filter(Boolean))
   if (askedScopes.size !== gotScopes.size || [...askedScopes].some(s => !gotScopes.has(s))) {
-    problems.push(`scope is "${token.scope}", asked for "${config.scope}"`)
+    problems.push(`scope is "${logText(token.scope)}", asked for "${config.scope}"`)
   }
   const askedServices = new Set(config.services)
   const gotServices = new Set(token.services ?? [])
   if (askedServices.size !== gotServices.size || [...askedServices].some(s => !gotServices.has(s))) {
-    const show = (s: Set<string>) => (s.size === 0 ? 'all services' : [...s].join(', '))
+    const show = (s: Set<string>) => (s.size === 0 ? 'all services' : logText([...s].join(', ')))
     problems.push(`services are ${show(gotServices)}, asked for ${show(askedServices)}`)
   }
   if (token.expires_at === null) {
@@ -82,7 +83,7 @@ export function tokenMismatches(config: MintConfig, expiresAt: string, token: To
   } else {
     const drift = Math.abs(Date.parse(token.expires_at) - Date.parse(expiresAt))
     if (!(drift <= EXPIRY_TOLERANCE_MS))
-      problems.push(`expires at ${token.expires_at}, asked for ${expiresAt}`)
+      problems.push(`expires at ${logText(token.expires_at)}, asked for ${expiresAt}`)
   }
   return problems
 }

@@ -9,7 +9,8 @@ import { describeFailure, shortReason } from './failure.js'
 import type { StepDeps } from './step-deps.js'
 import { maskSecretInputs, maskValue } from './masking.js'
 import { loadPostState, type MintedTokenState } from './state.js'
-import { escapeCell } from './summary.js'
+import { logText } from '../text/log-text.js'
+import { markdownText } from './summary.js'
 
 /** Total time the post step may spend retrying 5xx, 429 and network failures. */
 const POST_DEADLINE_MS = 60_000
@@ -39,7 +40,9 @@ function isGone(error: unknown): boolean {
 }
 
 function liveUntil(minted: MintedTokenState): string {
-  return minted.expiresAt ? `it stays valid until it expires at ${minted.expiresAt}` : 'it does not expire'
+  return minted.expiresAt
+    ? `it stays valid until it expires at ${logText(minted.expiresAt)}`
+    : 'it does not expire'
 }
 
 async function revokeMinted(
@@ -48,6 +51,7 @@ async function revokeMinted(
   clients: FastlyTokensClient[]
 ): Promise<PostReport> {
   const id = minted.tokenId
+  const shownId = logText(id)
   const apiUrl = parseApiUrl(minted.apiUrl)
   const baseUrl = apiUrl.ok ? apiUrl.url : 'https://api.fastly.com'
   const deadline = deps.now() + POST_DEADLINE_MS
@@ -55,18 +59,21 @@ async function revokeMinted(
   clients.push(own)
   try {
     await own.revokeTokenCurrent({ deadline })
-    return { outcome: 'revoked', line: `Revoked token ${id} (DELETE /tokens/self with the token itself)` }
+    return {
+      outcome: 'revoked',
+      line: `Revoked token ${shownId} (DELETE /tokens/self with the token itself)`
+    }
   } catch (error) {
     if (isGone(error)) {
       return {
         outcome: 'already-gone',
-        line: `Token ${id} was already revoked or expired (${shortReason(error)})`
+        line: `Token ${shownId} was already revoked or expired (${shortReason(error)})`
       }
     }
     if (!(error instanceof FastlyApiError && error.status === 403)) {
       return {
         outcome: 'left-alive',
-        line: `Could not revoke token ${id}: ${describeFailure(error)}; ${liveUntil(minted)}`
+        line: `Could not revoke token ${shownId}: ${describeFailure(error)}; ${liveUntil(minted)}`
       }
     }
     // Refused self-revocation (e.g. a read-only token): an api-token may revoke it by id.
@@ -75,25 +82,25 @@ async function revokeMinted(
     if (!apiToken) {
       return {
         outcome: 'left-alive',
-        line: `The API refused to let token ${id} revoke itself (${refused}) and no api-token was given to revoke it by id; ${liveUntil(minted)}`
+        line: `The API refused to let token ${shownId} revoke itself (${refused}) and no api-token was given to revoke it by id; ${liveUntil(minted)}`
       }
     }
     try {
       await own.withToken(apiToken).revokeToken(id, { deadline })
       return {
         outcome: 'revoked-by-id',
-        line: `Revoked token ${id} with api-token (DELETE /tokens/${id}) after the API refused self-revocation (${refused})`
+        line: `Revoked token ${shownId} with api-token (DELETE /tokens/${shownId}) after the API refused self-revocation (${refused})`
       }
     } catch (fallbackError) {
       if (fallbackError instanceof FastlyApiError && fallbackError.status === 404) {
         return {
           outcome: 'already-gone',
-          line: `Token ${id} was already revoked (${shortReason(fallbackError)})`
+          line: `Token ${shownId} was already revoked (${shortReason(fallbackError)})`
         }
       }
       return {
         outcome: 'left-alive',
-        line: `Could not revoke token ${id}: self-revocation refused (${refused}), then DELETE /tokens/${id} with api-token failed: ${describeFailure(fallbackError)}; ${liveUntil(minted)}`
+        line: `Could not revoke token ${shownId}: self-revocation refused (${refused}), then DELETE /tokens/${shownId} with api-token failed: ${describeFailure(fallbackError)}; ${liveUntil(minted)}`
       }
     }
   }
@@ -108,19 +115,22 @@ async function decidePost(deps: StepDeps, clients: FastlyTokensClient[]): Promis
   if (state.kind === 'revoked-by-main') {
     return {
       outcome: 'revoked-by-main',
-      line: `Nothing to revoke: the main step already revoked token ${state.tokenId}`
+      line: `Nothing to revoke: the main step already revoked token ${logText(state.tokenId)}`
     }
   }
   const { minted } = state
   maskValue(runner, minted.token)
   if (!minted.revoke) {
-    return { outcome: 'kept', line: `Kept token ${minted.tokenId} (revoke: false); ${liveUntil(minted)}` }
+    return {
+      outcome: 'kept',
+      line: `Kept token ${logText(minted.tokenId)} (revoke: false); ${liveUntil(minted)}`
+    }
   }
   const expiresAt = minted.expiresAt ? Date.parse(minted.expiresAt) : NaN
   if (Number.isFinite(expiresAt) && deps.now() > expiresAt + CLOCK_SKEW_MS) {
     return {
       outcome: 'expired',
-      line: `Token ${minted.tokenId} already expired at ${minted.expiresAt}; nothing to revoke`
+      line: `Token ${logText(minted.tokenId)} already expired at ${logText(minted.expiresAt)}; nothing to revoke`
     }
   }
   return revokeMinted(deps, minted, clients)
@@ -141,8 +151,8 @@ export async function runPost(deps: StepDeps): Promise<PostReport> {
   if (report.outcome === 'left-alive') runner.warning(report.line, { title: 'Fastly token not revoked' })
   else runner.info(report.line)
   try {
-    // Escaped like every other summary text: Fastly's message may hold `<`, `&` or `|`.
-    await runner.appendSummary(`**Fastly token (post step):** ${escapeCell(report.line)}\n`)
+    // Escaped like every other summary text: Fastly's message may hold `<`, `&`, `|` or a link.
+    await runner.appendSummary(`**Fastly token (post step):** ${markdownText(report.line)}\n`)
   } catch (error) {
     // An unwritable summary file must not turn cleanup into a failed job.
     runner.warning(`Could not write the job summary: ${describeFailure(error)}`)

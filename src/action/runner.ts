@@ -3,6 +3,7 @@
  * the steps take it as a dependency (tests hand in a recorder) and the real one is @actions/core.
  */
 import * as core from '@actions/core'
+import { guardLines } from '../text/log-text.js'
 
 export interface AnnotationProperties {
   title?: string
@@ -44,7 +45,12 @@ function requireRunnerFile(name: 'GITHUB_OUTPUT' | 'GITHUB_STATE' | 'GITHUB_ENV'
   }
 }
 
-/** The real runner: @actions/core over this process's environment, stdout and runner files. */
+/**
+ * The real runner: @actions/core over this process's environment, stdout and runner files. Every
+ * text bound for the log passes guardLines on its way out: call sites put outside text through
+ * logText themselves, and this last guard makes sure that a piece one of them missed still cannot
+ * start or hold a workflow command (`::stop-commands::` would switch off the masking).
+ */
 export function createActionsRunner(): Runner {
   return {
     getInput: name => core.getInput(name),
@@ -62,11 +68,11 @@ export function createActionsRunner(): Runner {
       requireRunnerFile('GITHUB_ENV')
       core.exportVariable(name, value)
     },
-    info: message => core.info(message),
-    debug: message => core.debug(message),
-    warning: (message, props) => core.warning(message, { ...props }),
-    error: (message, props) => core.error(message, { ...props }),
-    startGroup: name => core.startGroup(name),
+    info: message => core.info(guardLines(message)),
+    debug: message => core.debug(guardLines(message)),
+    warning: (message, props) => core.warning(guardLines(message), guardTitle(props)),
+    error: (message, props) => core.error(guardLines(message), guardTitle(props)),
+    startGroup: name => core.startGroup(guardLines(name)),
     endGroup: () => core.endGroup(),
     appendSummary: async markdown => {
       if (!process.env.GITHUB_STEP_SUMMARY) {
@@ -75,6 +81,10 @@ export function createActionsRunner(): Runner {
       }
       await core.summary.addRaw(markdown, !markdown.endsWith('\n')).write()
     },
-    setFailed: message => core.setFailed(message)
+    setFailed: message => core.setFailed(guardLines(message))
   }
+}
+
+function guardTitle(props: AnnotationProperties | undefined): AnnotationProperties {
+  return props?.title === undefined ? {} : { title: guardLines(props.title) }
 }

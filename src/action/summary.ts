@@ -1,18 +1,24 @@
 /**
- * Job-summary Markdown. Cells are escaped (a token name may hold `|` or HTML); long tables are cut
- * at a row limit (callers sort the problems first), because the runner caps a step summary at
- * 1 MiB and the full lists are in the JSON outputs anyway.
+ * Job-summary Markdown. Every cell, and every outside text in a sentence, is escaped with
+ * markdownText (a token name may hold `|`, a link, an image or HTML); long tables are cut at a row
+ * limit (callers sort the problems first), because the runner caps a step summary at 1 MiB and the
+ * full lists are in the JSON outputs anyway.
  */
+import { markdownText } from '../text/markdown-text.js'
+
+export { markdownCode, markdownText } from '../text/markdown-text.js'
 
 const SUMMARY_ROW_LIMIT = 500
 
-export function escapeCell(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('|', '\\|')
-    .replace(/[\r\n]+/g, ' ')
+/** The older name, kept for the call sites that use it: the same escaping as markdownText. */
+export const escapeCell = markdownText
+
+/**
+ * A message of ours that may span lines (an input error lists one problem a line), its outside
+ * parts already shown through logText: each line escaped, the lines kept apart with `<br>`.
+ */
+export function markdownLines(text: string): string {
+  return text.split(/\r?\n/u).map(markdownText).join('<br>')
 }
 
 export function markdownTable(headers: string[], rows: string[][], limit = SUMMARY_ROW_LIMIT): string {

@@ -18,7 +18,8 @@ import { describeFailure } from './failure.js'
 import type { MintConfig } from './mint-inputs.js'
 import { tokenMismatches } from './mint.js'
 import type { StepDeps } from './step-deps.js'
-import { escapeCell, summarySection } from './summary.js'
+import { logText } from '../text/log-text.js'
+import { markdownText, summarySection } from './summary.js'
 
 /** How far the API's created_at may lie before our clock's send time (skew between the two clocks). */
 export const CREATED_SKEW_MS = 2 * 60_000
@@ -59,14 +60,14 @@ export function lostTokenCandidates(mint: UnansweredMint, tokens: readonly Token
 function mayExist(mint: UnansweredMint): string {
   return (
     `POST /tokens failed after the request may have reached Fastly: the API may have minted a token ` +
-    `named "${mint.config.name}" that expires at ${mint.expiresAt}. The action never received it, so ` +
+    `named "${logText(mint.config.name)}" that expires at ${mint.expiresAt}. The action never received it, so ` +
     'the post step cannot revoke it.'
   )
 }
 
 function howToFind(mint: UnansweredMint): string {
   return (
-    `Look for it by name (\`fastly-tokens audit --name "${mint.config.name}"\`, or \`fastly-tokens list\` ` +
+    `Look for it by name (\`fastly-tokens audit --name "${logText(mint.config.name)}"\`, or \`fastly-tokens list\` ` +
     "as the token's user) and revoke it by id (`fastly-tokens revoke --id <id>`), or let it expire."
   )
 }
@@ -75,7 +76,7 @@ async function tell(deps: StepDeps, text: string, asWarning: boolean): Promise<v
   if (asWarning) deps.runner.warning(text, { title: 'A token may have been minted' })
   else deps.runner.info(text)
   try {
-    await deps.runner.appendSummary(summarySection('Fastly token', escapeCell(text)))
+    await deps.runner.appendSummary(summarySection('Fastly token', markdownText(text)))
   } catch {
     // The log line carries it; a summary file problem must not replace the step's real error.
   }
@@ -116,7 +117,7 @@ export async function settleUnansweredMint(
     return
   }
   if (candidates.length > 1) {
-    const ids = candidates.map(t => t.id).join(', ')
+    const ids = candidates.map(t => logText(t.id)).join(', ')
     await tell(
       deps,
       `${mayExist(mint)} GET /tokens lists ${candidates.length} unused tokens that fit (${ids}); another job may have minted the same name at the same moment, so none was revoked. Revoke the one that is not in use (\`fastly-tokens revoke --id <id>\`), or let them expire.`,
@@ -132,7 +133,7 @@ export async function settleUnansweredMint(
     if (!(error instanceof FastlyApiError && error.status === 404)) {
       await tell(
         deps,
-        `${mayExist(mint)} It is token ${lost.id}, but revoking it with api-token failed (${describeFailure(error)}): revoke it (\`fastly-tokens revoke --id ${lost.id}\`) or let it expire.`,
+        `${mayExist(mint)} It is token ${logText(lost.id)}, but revoking it with api-token failed (${describeFailure(error)}): revoke it (\`fastly-tokens revoke --id ${logText(lost.id)}\`) or let it expire.`,
         true
       )
       return
@@ -140,7 +141,7 @@ export async function settleUnansweredMint(
   }
   await tell(
     deps,
-    `The API had minted token ${lost.id} ("${mint.config.name}", expires ${lost.expires_at}) although POST /tokens failed; revoked it with api-token (DELETE /tokens/${lost.id}).`,
+    `The API had minted token ${logText(lost.id)} ("${logText(mint.config.name)}", expires ${logText(String(lost.expires_at))}) although POST /tokens failed; revoked it with api-token (DELETE /tokens/${logText(lost.id)}).`,
     false
   )
 }

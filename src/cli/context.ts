@@ -1,4 +1,6 @@
 import { FastlyTokensClient } from '../client/index.js'
+import { jsonText } from '../text/json-text.js'
+import { guardLines } from '../text/log-text.js'
 import { UsageError } from './exit-codes.js'
 import type { CliIo } from './io.js'
 import { ProgressLine } from './progress-line.js'
@@ -55,18 +57,22 @@ export class CommandContext {
     return client
   }
 
-  /** stdout: the result. JSON with --json, text otherwise. */
+  /**
+   * stdout: the result. JSON with --json, text otherwise. Commands pass outside text through
+   * logText; guardLines is the last guard for a piece they missed (the output may be read by a
+   * terminal, or by the Actions runner when the CLI runs in a workflow step).
+   */
   print(text: string): void {
-    this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+    this.io.stdout.write(guardLines(text.endsWith('\n') ? text : `${text}\n`))
   }
 
   printJson(value: unknown): void {
-    this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
+    this.io.stdout.write(`${jsonText(value)}\n`)
   }
 
   /** stderr: notes and warnings for the human, never part of the result. */
   note(text: string): void {
-    this.io.stderr.write(`${text}\n`)
+    this.io.stderr.write(`${guardLines(text)}\n`)
   }
 
   /** A progress line on stderr when it is a terminal, or with --progress. */

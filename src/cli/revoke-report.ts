@@ -4,6 +4,7 @@ import { countOutcomes, type RevokeManyOptions, type RevokeReport } from '../rev
 import type { CommandContext } from './context.js'
 import { EXIT, UsageError } from './exit-codes.js'
 import { flagValue } from './flags.js'
+import { logText } from '../text/log-text.js'
 import { formatTable } from './table.js'
 
 /** Flags shared by `revoke` and `audit --revoke-matching`. */
@@ -35,7 +36,7 @@ export function engineOptions(
   const chunk = values['chunk-size'] as string | undefined
   if (chunk !== undefined) {
     if (!/^\d+$/.test(chunk) || Number(chunk) < 1 || Number(chunk) > 10_000) {
-      throw new UsageError(`--chunk-size: expected a whole number from 1 to 10000, got "${chunk}"`)
+      throw new UsageError(`--chunk-size: expected a whole number from 1 to 10000, got "${logText(chunk)}"`)
     }
     options.initialChunkSize = Number(chunk)
   }

@@ -8,6 +8,7 @@ import { CommandContext, GLOBAL_OPTIONS, type Command } from './context.js'
 import { EXIT, UsageError } from './exit-codes.js'
 import { mainHelp } from './help.js'
 import type { CliIo } from './io.js'
+import { guardLines } from '../text/log-text.js'
 
 export const COMMANDS: readonly Command[] = [createCommand, listCommand, revokeCommand, auditCommand]
 
@@ -23,9 +24,10 @@ function splitCommand(argv: readonly string[]): { name?: string; args: string[] 
   return { args: before }
 }
 
+/** An error's message for stderr: its outside parts are logText'd where it is built; guarded here too. */
 function problemText(error: unknown): string {
-  if (error instanceof FastlyApiError) return error.message
-  return error instanceof Error ? error.message : String(error)
+  if (error instanceof FastlyApiError) return guardLines(error.message)
+  return guardLines(error instanceof Error ? error.message : String(error))
 }
 
 /**
@@ -89,7 +91,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(
-        `error: ${error.message}\nRun "fastly-tokens ${command.name} --help" for the options.\n`
+        `error: ${guardLines(error.message)}\nRun "fastly-tokens ${command.name} --help" for the options.\n`
       )
       return EXIT.usage
     }

@@ -4,6 +4,7 @@ import { parseErrorBody } from './error-body.js'
 import { FastlyApiError, RateLimitError } from './errors.js'
 import type { NetworkFailure } from './network-failure.js'
 import { redactSecrets } from './redact.js'
+import { logText } from '../text/log-text.js'
 
 /** The request an error is about, and the secrets its text must never show. */
 export interface FailedRequest {
@@ -65,8 +66,12 @@ export function httpFailure(
   const code = parsed.code === undefined ? undefined : redactSecrets(parsed.code, req.secrets)
   const status = `${answer.status} ${STATUS_CODES[answer.status] ?? ''}`.trim()
 
-  let said = apiMessage ?? (code === undefined ? '' : `code ${code}`)
-  if (detail !== undefined) said = said === '' ? detail : `${said} (${detail})`
+  // The API's words go into a message that is logged and printed: made safe for a log line here,
+  // once, so no caller can forge a workflow command or a terminal escape with them. The fields
+  // below keep the words as the API sent them, for callers that show them elsewhere.
+  let said =
+    apiMessage === undefined ? (code === undefined ? '' : `code ${logText(code)}`) : logText(apiMessage)
+  if (detail !== undefined) said = said === '' ? logText(detail) : `${said} (${logText(detail)})`
   let message = `${subject(req)} answered ${status}${said === '' ? '' : `: ${said}`}`
   let failureCode = code
   if (answer.status >= 300 && answer.status < 400) {
@@ -104,7 +109,7 @@ export function rateLimitFailure(
 ): RateLimitError {
   const base = httpFailure(req, answer, rateLimit, attempts)
   // Fastly's message ends in a period of its own ("... if you think this is a mistake."): one is enough.
-  const said = base.apiMessage === undefined ? '' : `: ${base.apiMessage.replace(/\.+$/, '')}`
+  const said = base.apiMessage === undefined ? '' : `: ${logText(base.apiMessage.replace(/\.+$/, ''))}`
   const message =
     `${subject(req)} was rate limited (429)${said}. The rate-limit window resets at ${resetAt.toISOString()} ` +
     `(in ${describeWait(Math.max(0, resetAt.getTime() - nowMs))}); not waited: ${why}` +
@@ -129,7 +134,7 @@ export function networkFailure(
   attempts: number,
   note?: string
 ): FastlyApiError {
-  const description = redactSecrets(failure.description, req.secrets)
+  const description = logText(redactSecrets(failure.description, req.secrets))
   return new FastlyApiError(
     `${subject(req)} failed: ${description} [${failure.code}]${tail(attempts, note)}`,
     {

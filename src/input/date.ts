@@ -5,6 +5,7 @@
  */
 import { parseDuration } from './duration.js'
 import { parsed, problem, type Parsed } from './parsed.js'
+import { logText } from '../text/log-text.js'
 
 const DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
 
@@ -23,5 +24,7 @@ export function parseDateOrAge(text: string, now: number): Parsed<Date> {
     const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value)
     if (!Number.isNaN(date.getTime()) && isCalendarDate(value.slice(0, 10))) return parsed(date)
   }
-  return problem(`expected a date (2024-01-31 or 2024-01-31T12:00:00Z) or an age like 30d, got "${value}"`)
+  return problem(
+    `expected a date (2024-01-31 or 2024-01-31T12:00:00Z) or an age like 30d, got "${logText(value)}"`
+  )
 }

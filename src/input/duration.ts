@@ -5,6 +5,7 @@
  * not the place to guess.
  */
 import { parsed, problem, type Parsed } from './parsed.js'
+import { logText } from '../text/log-text.js'
 
 const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 } as const
 type Unit = keyof typeof UNIT_MS
@@ -14,15 +15,16 @@ const ORDER: Unit[] = ['d', 'h', 'm', 's']
 export function parseDuration(text: string): Parsed<number> {
   const value = text.trim()
   if (value === '') return problem('it is empty')
-  if (/^\d+$/.test(value)) return problem(`"${value}" has no unit (write e.g. ${value}m or ${value}s)`)
+  if (/^\d+$/.test(value))
+    return problem(`"${logText(value)}" has no unit (write e.g. ${logText(value)}m or ${logText(value)}s)`)
   const parts = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value)
-  if (!parts) return problem(`"${value}" is not a duration like 15m, 1h, 90m or 1h30m`)
+  if (!parts) return problem(`"${logText(value)}" is not a duration like 15m, 1h, 90m or 1h30m`)
   let ms = 0
   ORDER.forEach((unit, i) => {
     const amount = parts[i + 1]
     if (amount !== undefined) ms += Number(amount) * UNIT_MS[unit]
   })
-  if (!Number.isSafeInteger(ms) || ms <= 0) return problem(`"${value}" is not a positive duration`)
+  if (!Number.isSafeInteger(ms) || ms <= 0) return problem(`"${logText(value)}" is not a positive duration`)
   return parsed(ms)
 }
 

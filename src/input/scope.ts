@@ -4,6 +4,7 @@
  */
 import { splitList } from './list.js'
 import { parsed, problem, type Parsed } from './parsed.js'
+import { logText } from '../text/log-text.js'
 
 export const SCOPE_NAMES = ['global', 'purge_select', 'purge_all', 'global:read'] as const
 export const DEFAULT_SCOPE = 'global:read'
@@ -15,7 +16,7 @@ export function parseScope(text: string): Parsed<string> {
   const unknown = names.filter(n => !(SCOPE_NAMES as readonly string[]).includes(n))
   if (unknown.length > 0) {
     return problem(
-      `unknown scope ${unknown.map(u => `"${u}"`).join(', ')}; expected ${SCOPE_NAMES.join(', ')}`
+      `unknown scope ${unknown.map(u => `"${logText(u)}"`).join(', ')}; expected ${SCOPE_NAMES.join(', ')}`
     )
   }
   return parsed(names.join(' '))

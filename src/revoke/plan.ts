@@ -5,6 +5,7 @@ import { lookupTokens } from './lookups.js'
 import type { RevokeOutcome } from './report.js'
 import type { ApiFailureLike } from './refusal.js'
 import { probeBulkPolicy, type BulkPolicyVerdict } from './probe.js'
+import { logText } from '../text/log-text.js'
 
 /**
  * Planning with free reads before spending a write. The list settles most ids at once: an id on
@@ -134,7 +135,7 @@ export async function planRevocation(
       settled.set(id, {
         id,
         outcome: 'forbidden',
-        reason: `not sent: the API token in use has scope "${self.scope}", and revoking tokens needs global`
+        reason: `not sent: the API token in use has scope "${logText(self.scope)}", and revoking tokens needs global`
       })
     }
   }

@@ -13,6 +13,7 @@
  * - 5xx, an unexpected non-error status, or no answer at all (network failure, timeout): transient;
  *   the client has already retried what it safely could.
  */
+import { logText } from '../text/log-text.js'
 
 export interface ApiFailureLike {
   name?: string
@@ -37,9 +38,12 @@ const ID_CANDIDATE = /[A-Za-z0-9]{16,24}/g
 /** "HTTP 404 Token lookup failed (detail)": short, and never a secret (the client redacts). */
 export function describeFailure(error: ApiFailureLike): string {
   const status = error.status === undefined ? (error.code ?? 'no answer') : `HTTP ${error.status}`
+  // The API's words, shown through logText: reasons are logged and printed as they are. (The
+  // message of an error without an answer is ours, its outside parts neutralised where it is built.)
   const said = error.apiMessage ?? (error.status === undefined ? error.message : undefined)
-  const text = said ? `${status} ${said}` : status
-  return error.detail && error.detail !== said ? `${text} (${error.detail})` : text
+  const shown = error.apiMessage === undefined ? said : logText(error.apiMessage)
+  const text = shown ? `${status} ${shown}` : status
+  return error.detail && error.detail !== said ? `${text} (${logText(error.detail)})` : text
 }
 
 /** Ids of `chunk` that the API's message mentions by name. */

@@ -1,6 +1,7 @@
 import { parseDateOrAge, parseDayCount, parseScope } from '../../input/index.js'
 import { auditTokens, revokeMany, type AuditFilter } from '../../revoke/index.js'
 import type { Token } from '../../types.js'
+import { logText } from '../../text/log-text.js'
 import type { Command, CommandContext } from '../context.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { customerIdFlag, flagValue } from '../flags.js'
@@ -108,7 +109,7 @@ export const auditCommand: Command = {
     const self = await client.getTokenCurrent()
     const ids = result.matches.map(t => t.id).filter(id => id !== self.id)
     if (ids.length < result.matches.length)
-      ctx.note(`not revoking ${self.id}: it is the token making the requests`)
+      ctx.note(`not revoking ${logText(self.id)}: it is the token making the requests`)
     if (!ctx.flags.json) printMatches(ctx, result.matches, result.scanned)
     if (ids.length === 0) {
       if (ctx.flags.json) ctx.printJson(result)

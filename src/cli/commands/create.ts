@@ -6,6 +6,7 @@ import {
   parseScope,
   parseServices
 } from '../../input/index.js'
+import { logText } from '../../text/log-text.js'
 import type { Command, CommandContext } from '../context.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { flagValue } from '../flags.js'
@@ -75,7 +76,7 @@ export const createCommand: Command = {
     if (!password)
       throw new UsageError('--password (or FASTLY_PASSWORD, or --password - for stdin) is required')
     if (v.username !== undefined && !/^[^\s@]+@[^\s@]+$/.test(v.username)) {
-      throw new UsageError(`--username: expected the account's email address, got "${v.username}"`)
+      throw new UsageError(`--username: expected the account's email address, got "${logText(v.username)}"`)
     }
     const totpSecret = v['totp-secret'] ?? env.FASTLY_TOTP_SECRET
     if (v['totp-secret'] !== undefined) {
@@ -124,9 +125,9 @@ export const createCommand: Command = {
     } else {
       ctx.print(created.access_token)
       ctx.note(
-        `Created token ${created.id} "${created.name}", scope ${created.scope}, ` +
-          `services ${created.services.length === 0 ? 'all' : created.services.join(',')}, ` +
-          `expires ${created.expires_at ?? 'never'}. It was printed once, on stdout: store it now.`
+        `Created token ${logText(created.id)} "${logText(created.name)}", scope ${logText(created.scope)}, ` +
+          `services ${created.services.length === 0 ? 'all' : logText(created.services.join(','))}, ` +
+          `expires ${logText(created.expires_at ?? 'never')}. It was printed once, on stdout: store it now.`
       )
     }
     return EXIT.ok

@@ -6,6 +6,7 @@ import {
   revokeMany,
   type LeakedValueOutcome
 } from '../../revoke/index.js'
+import { logText } from '../../text/log-text.js'
 import type { Command, CommandContext } from '../context.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { readStdin } from '../io.js'
@@ -127,7 +128,7 @@ export const revokeCommand: Command = {
       const client = ctx.client({ needsToken: true, why: '--current revokes that token' })
       if (values['dry-run'] === true) {
         const self = await client.getTokenCurrent()
-        ctx.note(`dry run: would revoke ${self.id} "${self.name}"; nothing sent`)
+        ctx.note(`dry run: would revoke ${logText(self.id)} "${logText(self.name)}"; nothing sent`)
         return EXIT.ok
       }
       return printValueOutcomes(ctx, await revokeLeakedValues(client, [ctx.io.env.FASTLY_API_TOKEN!.trim()]))
