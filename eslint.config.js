@@ -29,6 +29,26 @@ export default tseslint.config(
     }
   },
   {
+    // Every end-to-end run is scanned for forged workflow commands: tests run steps through
+    // __tests__/hardening/support/scanned-run.ts, never the unscanned runner emulation directly.
+    files: ['__tests__/**'],
+    ignores: ['__tests__/hardening/support/scanned-run.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/scripts/run-action.js'],
+              importNames: ['runStep', 'runJob'],
+              message: 'run steps through __tests__/hardening/support/scanned-run.ts (the forged-command scan)'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
     // The shared input parsers serve both front ends, so they reach into neither of them.
     files: ['src/input/**'],
     rules: {

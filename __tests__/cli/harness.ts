@@ -2,6 +2,7 @@
 import { Readable } from 'node:stream'
 import { runCli } from '../../src/cli/run.js'
 import { startSimulator, type Simulator } from '../../src/simulator/index.js'
+import { findForgedLines } from '../hardening/support/command-scan.js'
 
 export const DEMO = 'demo@example.com'
 export const START = Date.UTC(2030, 0, 15, 12, 0, 5)
@@ -10,6 +11,21 @@ export interface CliResult {
   code: number
   stdout: string
   stderr: string
+}
+
+/**
+ * The CLI runs in workflow steps too (docs/examples), where the runner reads its stdout and stderr
+ * for workflow commands: every run here is scanned like an action step is, and a raw escape
+ * sequence for the terminal is a finding as well. The progress line's own redraw (`\r`, erase to
+ * the end of the line) on a terminal is ours and allowed.
+ */
+export function assertNoForgedLines(output: { stdout: string; stderr: string }, tty = false): void {
+  const stderr = tty ? output.stderr.replaceAll('\x1b[K', '') : output.stderr
+  const findings = [
+    ...findForgedLines(output.stdout).map(f => `stdout ${f}`),
+    ...findForgedLines(stderr).map(f => `stderr ${f}`)
+  ]
+  if (findings.length > 0) throw new Error(`the CLI printed forged commands:\n${findings.join('\n')}`)
 }
 
 export class CliWorld {
@@ -44,6 +60,7 @@ export class CliWorld {
       sleep: async ms => this.sim.state.clock.advance(ms),
       clientOptions: { retry: { maxAttempts: 2, baseDelayMs: 0, sleep: async () => {}, now: this.now } }
     })
+    assertNoForgedLines({ stdout, stderr }, opts.tty === true)
     return { code, stdout, stderr }
   }
 

@@ -3,7 +3,7 @@
  * way the runner runs them (scripts/run-action.js), and the leak check every scenario ends with.
  */
 import { expect } from '@jest/globals'
-import { runJob, runStep, type StepResult } from '../../scripts/run-action.js'
+import { runJob, runStep, type StepResult } from '../hardening/support/scanned-run.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import {
   artifactsOf,

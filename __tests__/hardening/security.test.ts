@@ -12,7 +12,7 @@ import { afterEach, describe, it, expect } from '@jest/globals'
 import { Dispatcher } from 'undici'
 import { FastlyApiError, FastlyTokensClient, InsecureEndpointError } from '../../src/client/index.js'
 import { startSimulator, type Simulator } from '../../src/simulator/index.js'
-import { runStep, type StepResult } from '../../scripts/run-action.js'
+import { runStep, type StepResult } from './support/scanned-run.js'
 import { artifactsOf, findLeaks, TOKEN_HOMES, type Secrets } from './support/leak-scan.js'
 import { startFront, startRecorder, type LoopbackServer } from './support/loopback.js'
 

@@ -6,7 +6,9 @@
  * value, and no line of it can start or hold a workflow command (a pretty-printed line starts
  * with blanks and a quote or a bracket, never with `::`).
  */
-const UNSAFE_IN_JSON = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu
+// LF is left alone: inside strings JSON.stringify has escaped it already, so every LF that is
+// left is the indentation's own line break.
+const UNSAFE_IN_JSON = /[^\P{Cc}\n]|[\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu
 
 function unicodeEscape(character: string): string {
   // Astral format characters (tags) as their UTF-16 pair, the only way JSON spells them.

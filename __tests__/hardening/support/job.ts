@@ -6,7 +6,7 @@
  * minted or seeded, for the "nothing left alive, nothing leaked" checks.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { runStep, type StepResult } from '../../../scripts/run-action.js'
+import { runStep, type StepResult } from './scanned-run.js'
 import { startSimulator, type FaultRule, type Simulator } from '../../../src/simulator/index.js'
 import type { Token } from '../../../src/types.js'
 import { startFront, type LoopbackServer } from './loopback.js'
