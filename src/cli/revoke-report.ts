@@ -78,7 +78,8 @@ export async function printRevokeReport(
       ctx.print(
         formatTable(
           ['ID', 'OUTCOME', 'DETAIL'],
-          shown.map(o => [o.id, outcomeCell(o), o.reason ?? ''])
+          // The id may be an entry of the user's list (a malformed one); the reason is the engine's, safe.
+          shown.map(o => [logText(o.id), outcomeCell(o), o.reason ?? ''])
         )
       )
     }

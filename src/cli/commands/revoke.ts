@@ -71,7 +71,13 @@ function printValueOutcomes(ctx: CommandContext, outcomes: LeakedValueOutcome[])
     ctx.print(
       formatTable(
         ['VALUE', 'TOKEN ID', 'NAME', 'OUTCOME', 'DETAIL'],
-        outcomes.map(o => [`#${o.index + 1}`, o.tokenId ?? '', o.name ?? '', outcomeCell(o), o.reason ?? ''])
+        outcomes.map(o => [
+          `#${o.index + 1}`,
+          logText(o.tokenId ?? ''),
+          logText(o.name ?? ''),
+          outcomeCell(o),
+          o.reason ?? ''
+        ])
       )
     )
   }
