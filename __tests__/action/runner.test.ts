@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createActionsRunner } from '../../src/action/runner.js'
+import { findForgedCommands } from '../hardening/support/command-scan.js'
 
 const RUNNER_FILES = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_STEP_SUMMARY'] as const
 const saved = Object.fromEntries(RUNNER_FILES.map(name => [name, process.env[name]]))
@@ -51,5 +52,24 @@ describe('createActionsRunner (@actions/core)', () => {
     expect(readFileSync(join(dir, 'GITHUB_OUTPUT'), 'utf8')).toMatch(/^token-id<<ghadelimiter_.+\nabc\n/)
     expect(readFileSync(join(dir, 'GITHUB_STATE'), 'utf8')).toContain('2026-01-01T00:00:00Z')
     expect(readFileSync(join(dir, 'GITHUB_STEP_SUMMARY'), 'utf8')).toBe('**line**\n')
+  })
+})
+
+describe('the last guard at the runner boundary', () => {
+  it('breaks a command in any text bound for the log, even one a call site forgot to escape', () => {
+    const stdout = captureStdout()
+    const runner = createActionsRunner()
+    const forged = 'ok\n::stop-commands::FORGED\r\n  ::error title=FORGED::x ##[warning]FORGED \u001b[2J'
+    runner.info(forged)
+    runner.debug(forged)
+    runner.warning(forged, { title: 't\n::error title=x::y ##[group]z' })
+    runner.error(forged)
+    runner.startGroup(forged)
+    runner.endGroup()
+    runner.setFailed(forged)
+    process.exitCode = undefined
+    expect(findForgedCommands(stdout.join(''))).toEqual([])
+    // Our own line breaks stay: the first line is still its own line.
+    expect(stdout.join('')).toContain('ok\n\\::stop-commands::FORGED\n')
   })
 })

@@ -1,5 +1,6 @@
 import type { TokenScope, TokenScopeName } from '../types.js'
 import { encodePathId } from './path-id.js'
+import { logText } from '../text/log-text.js'
 
 /** What `createToken` takes. Field names are the caller's; the form uses the API's. */
 export interface CreateTokenInput {
@@ -45,7 +46,7 @@ function normaliseScope(scope: unknown): string {
   for (const name of names) {
     if (typeof name !== 'string' || !/^[A-Za-z0-9_:.-]+$/.test(name)) {
       throw new TypeError(
-        `scope entry ${JSON.stringify(name)} is not a scope name (e.g. global, purge_select, purge_all, global:read)`
+        `scope entry ${logText(JSON.stringify(name))} is not a scope name (e.g. global, purge_select, purge_all, global:read)`
       )
     }
   }
@@ -69,7 +70,7 @@ function formatExpiresAt(value: unknown): string {
     const text = value.trim()
     if (/\d[T ]\d{2}:\d{2}/.test(text) && !/(Z|[+-]\d{2}(:?\d{2})?)$/i.test(text)) {
       throw new TypeError(
-        `expiresAt ${JSON.stringify(value)} has a time but no time zone: add Z or an offset such as +00:00`
+        `expiresAt ${logText(JSON.stringify(value))} has a time but no time zone: add Z or an offset such as +00:00`
       )
     }
     date = new Date(text)

@@ -1,4 +1,5 @@
 import { FastlyApiError } from '../http/errors.js'
+import { logText } from '../text/log-text.js'
 
 /** The code the API uses for "a one-time password is needed or was wrong", in all three of its
  *  documented body shapes: `{"msg":"2fa.verify"}`, `{"code":"2fa.verify"}` and
@@ -17,7 +18,7 @@ export class TwoFactorRequiredError extends FastlyApiError {
     const fields = FastlyApiError.fieldsOf(source)
     // The API's words, when they say more than the code itself (already redacted).
     const words = fields.apiMessage !== TWO_FACTOR_CODE ? fields.apiMessage : fields.detail
-    const said = words === undefined ? '' : ` (${words})`
+    const said = words === undefined ? '' : ` (${logText(words)})`
     const advice = otpWasSent
       ? `the one-time password was refused${said}; codes change every 30 seconds, so send a fresh one`
       : `the account uses two-factor authentication, so a one-time password is needed${said}: ` +
