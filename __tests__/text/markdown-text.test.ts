@@ -8,18 +8,18 @@ import { markdownCode, markdownText } from '../../src/text/markdown-text.js'
  * Markdown renderer reads inline text, left to right, in tokens: a backslash with the ASCII
  * punctuation character after it (one literal character), one of the entities markdownText writes
  * (one literal character), or a single character. A token that is a single character must not be:
- * - a character with a meaning in GFM inline Markdown or HTML: \ ` * _ ~ [ ] ( ) ! | # $ { } @
- *   < > & " ' (this also rules out any other entity, tag, link, image, emphasis, code span,
- *   strikethrough, math, cell separator and e-mail autolink);
+ * - a character that starts or ends GFM inline Markdown or HTML: \ ` * _ ~ [ ] | $ @ < > &
+ *   (this rules out any other entity, tag, link and image (both need a bracket), emphasis, code
+ *   span, strikethrough, math, cell separator and e-mail autolink);
  * - a line break or a control character (a line break would end a table row or a paragraph);
  * - the `:` of a `://`, or the `.` of a `www.` (bare-URL autolinks);
- * and the first token must not be a block marker (`-`, `+`, `=`, a blank, or the `.` or `)` after
- * leading digits). Decoding the tokens gives back the input as escapeControls shows it: nothing is
+ * and the first token must not be a block marker (`#`, `-`, `+`, `=`, a blank, or the `.` or `)`
+ * after leading digits). Decoding the tokens gives back the input as escapeControls shows it: nothing is
  * lost or added, only escaped.
  */
-const SPECIAL = new Set([...'\\`*_~[]()!|#${}@<>&"\''])
+const SPECIAL = new Set([...'\\`*_~[]|$@<>&'])
 const ENTITY = /^&(amp|lt|gt|quot|#\d+);/u
-const DECODED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' }
+const DECODED: Record<string, string> = { amp: '&', lt: '<', gt: '>' }
 const decodeEntity = (name: string) =>
   name.startsWith('#') ? String.fromCodePoint(Number(name.slice(1))) : DECODED[name]!
 
@@ -63,7 +63,7 @@ function liveMarkup(escaped: string): string[] {
       found.push('a bare www.')
   })
   const first = ts[0]
-  if (first && !first.escaped && /^[-+= ]$/u.test(first.literal)) found.push('a leading block marker')
+  if (first && !first.escaped && /^[#+= -]$/u.test(first.literal)) found.push('a leading block marker')
   const leadingDigits = ts.findIndex(t => !/^\d$/u.test(t.literal))
   if (leadingDigits > 0 && !ts[leadingDigits]!.escaped && /^[.)]$/u.test(ts[leadingDigits]!.literal))
     found.push('a leading ordered-list marker')
@@ -80,7 +80,7 @@ const markdownish = fc.oneof(
   fc.string({
     unit: fc.oneof(
       fc.constantFrom(
-        ...'\\`*_~[]()!|#${}@<>&"\':/.-+=1 \n\r\tw',
+        ...'\\`*_~[]()!|#${}@<>&"\':/.-+=1) \n\r\tw',
         'www.',
         'http://',
         'HTTPS://',
@@ -98,9 +98,9 @@ const markdownish = fc.oneof(
 
 describe('markdownText', () => {
   it.each([
-    ['[x](javascript:alert(1))', '\\[x\\]\\(javascript:alert\\(1\\)\\)'],
-    ['![i](http://evil.example/p.png)', '\\!\\[i\\]\\(http\\://evil.example/p.png\\)'],
-    ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert\\(1\\)&gt;'],
+    ['[x](javascript:alert(1))', '\\[x\\](javascript:alert(1))'],
+    ['![i](http://evil.example/p.png)', '!\\[i\\](http\\://evil.example/p.png)'],
+    ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)&gt;'],
     ['`code` **bold** _em_ ~~del~~', '\\`code\\` \\*\\*bold\\*\\* \\_em\\_ \\~\\~del\\~\\~'],
     ['<http://auto.link>', '&lt;http\\://auto.link&gt;'],
     ['see www.example.com', 'see www\\.example.com'],
@@ -108,12 +108,14 @@ describe('markdownText', () => {
     ['# heading', '\\# heading'],
     ['- item', '\\- item'],
     ['1. item', '1\\. item'],
+    ['2) item', '2\\) item'],
     ['a | b', 'a \\| b'],
-    ['&amp; "q" \'s\'', '&amp;amp; &quot;q&quot; &#39;s&#39;'],
+    ['&amp; "q" \'s\'', '&amp;amp; "q" \'s\''],
     ['line\nbreak\r\nand\u2028more', 'line\\\\nbreak\\\\r\\\\nand\\\\u2028more'],
     ['$x$', '\\$x\\$'],
     ['ends in www', 'ends in ww&#119;'],
     ['ends in http:', 'ends in http\\:'],
+    ['not-an-id! (the reason)', 'not-an-id! (the reason)'],
     ['gha/octo-org/octo-repo/deploy-17', 'gha/octo-org/octo-repo/deploy-17']
   ])('escapes %j as %j', (input, escaped) => {
     expect(markdownText(input)).toBe(escaped)

@@ -115,7 +115,7 @@ async function mintAndHandOver(
   await runner.appendSummary(
     summarySection(
       'Fastly token',
-      `Minted ${markdownText(created.name)} (id ${markdownCode(created.id)}, scope ${markdownCode(created.scope)}, ${markdownText(servicesText(created.services))}), expires ${markdownCode(String(created.expires_at))}; ${markdownText(fate)}.`
+      `Minted ${markdownCode(created.name)} (id ${markdownCode(created.id)}, scope ${markdownCode(created.scope)}, ${markdownText(servicesText(created.services))}), expires ${markdownCode(String(created.expires_at))}; ${markdownText(fate)}.`
     )
   )
   return own

@@ -6,13 +6,12 @@
  *
  * `markdownText` returns one line that renders as exactly the text it came from (controls shown
  * escaped as in the log, see escapeControls), whatever Markdown or HTML it held:
- * - `&`, `<`, `>`, `"` and `'` become HTML entities (no tag, no entity of the input's own, no way
- *   out of an attribute);
- * - every other character with a meaning in inline Markdown is backslash-escaped: `\`, backtick,
- *   `*`, `_`, `~` (emphasis, strikethrough, code), `[`, `]`, `(`, `)`, `!` (links, images), `|`
- *   (table cells), `#`, `$` (headings, math), `{`, `}`, and `@` (e-mail autolinks);
+ * - `&`, `<` and `>` become HTML entities (no tag, no entity of the input's own);
+ * - every other character that starts or ends inline Markdown is backslash-escaped: `\`, backtick,
+ *   `*`, `_`, `~` (code, emphasis, strikethrough), `[`, `]` (links and images: with both escaped,
+ *   `!` and `(` after them are plain), `|` (table cells), `$` (math) and `@` (e-mail autolinks);
  * - the `:` of `://` and the `.` of `www.` are escaped, so a bare URL does not become a link;
- * - a leading block marker (`-`, `+`, `=`, `1.` or `1)`, a blank) is escaped, so the text also
+ * - a leading block marker (`#`, `-`, `+`, `=`, `1.` or `1)`, a blank) is escaped, so the text also
  *   stays plain at the start of a line, and a trailing `www` or `:` is escaped, so the caller's
  *   next character cannot complete a bare URL; line breaks cannot occur (they are shown as `\n`).
  * `markdownCode` is the form for an id or a date: a code span when the text is plainly one (so it
@@ -20,29 +19,23 @@
  */
 import { escapeControls } from './log-text.js'
 
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;'
-}
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' }
 
 /** The inline-Markdown characters that are backslash-escaped wherever they stand. */
-const BACKSLASHED = /[\\`*_~[\]()!|#${}@]/gu
+const BACKSLASHED = /[\\`*_~[\]|$@]/gu
 
 export function markdownText(text: string): string {
   return (
     escapeControls(text)
       .replace(BACKSLASHED, '\\$&')
-      .replace(/[&<>"']/gu, c => ENTITIES[c]!)
+      .replace(/[&<>]/gu, c => ENTITIES[c]!)
       // Bare URLs: GFM links `scheme://…` (found from its `:`) and `www.…` (found from its `w`).
       .replaceAll('://', '\\://')
       .replace(/www\./giu, match => `${match.slice(0, 3)}\\.`)
-      // A block marker counts at a line start only; the text may be put at one. (`)` and the
-      // others are escaped everywhere already; a tab is shown as `\t` by escapeControls.)
-      .replace(/^[-+=]/u, '\\$&')
-      .replace(/^(\d+)\./u, '$1\\.')
+      // A block marker counts at a line start only; the text may be put at one. (A tab is shown
+      // as `\t` by escapeControls.)
+      .replace(/^[#+=-]/u, '\\$&')
+      .replace(/^(\d+)([.)])/u, '$1\\$2')
       .replace(/^ /u, '&#32;')
       // And at the end: the caller's next character could complete `www.` or `://`.
       .replace(/(ww)(w)$/iu, (_, ww: string, w: string) => `${ww}&#${w.charCodeAt(0)};`)
