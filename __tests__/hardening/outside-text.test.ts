@@ -49,8 +49,11 @@ function shownLines(step: StepResult): string[] {
   return step.commands.map(c => c.message)
 }
 
-/** Live Markdown/HTML a hostile name would have produced in the summary. */
-const LIVE_MARKUP = [/<img/i, /\]\(/, /!\[/, /<http/, /^# heading/m, /^- list/m, /javascript:alert\(1\)\)/]
+/**
+ * Live Markdown/HTML a hostile name would have produced in the summary, unescaped: a link or an
+ * image (a bracket without its backslash), a tag, an autolink, a heading or a list item.
+ */
+const LIVE_MARKUP = [/(?<!\\)\[/, /(?<!\\)\]\(/, /<img/i, /<http/, /^# heading/m, /^- list/m, /(?<!\\)`tick/]
 
 describe.each([false, true])('outside text with debug %s', debug => {
   it('audit: hostile token names are shown escaped in the log and the summary, and forge nothing', () =>

@@ -11,7 +11,7 @@ import {
   type RunStepOptions,
   type StepResult
 } from '../../../scripts/run-action.js'
-import { findForgedCommands } from './command-scan.js'
+import { findForgedCommands, findForgedLines } from './command-scan.js'
 
 export type { RunStepOptions, StepResult }
 
@@ -19,9 +19,17 @@ export class ForgedCommandError extends Error {
   override name = 'ForgedCommandError'
 }
 
-/** Throws, naming each line, when a step's stdout holds a forged command. */
-export function assertNoForgedCommand(result: Pick<StepResult, 'step' | 'stdout'>): void {
-  const findings = findForgedCommands(result.stdout)
+/**
+ * Throws, naming each line, when a step's stdout holds a forged command. The runner reads stderr
+ * for commands too; our steps write none there, so any command-shaped line in it is a finding.
+ */
+export function assertNoForgedCommand(
+  result: Pick<StepResult, 'step' | 'stdout'> & { stderr?: string }
+): void {
+  const findings = [
+    ...findForgedCommands(result.stdout),
+    ...findForgedLines(result.stderr ?? '').map(finding => `stderr ${finding}`)
+  ]
   if (findings.length > 0) {
     throw new ForgedCommandError(
       `dist/${result.step} printed ${findings.length} line(s) the runner would read as a forged command:\n` +
