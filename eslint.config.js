@@ -31,8 +31,9 @@ export default tseslint.config(
   {
     // Every end-to-end run is scanned for forged workflow commands: tests run steps through
     // __tests__/hardening/support/scanned-run.ts, never the unscanned runner emulation directly.
+    // (The tests of the scripts themselves run small stand-in dists, not the action.)
     files: ['__tests__/**'],
-    ignores: ['__tests__/hardening/support/scanned-run.ts'],
+    ignores: ['__tests__/hardening/support/scanned-run.ts', '__tests__/scripts/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -41,7 +42,8 @@ export default tseslint.config(
             {
               group: ['**/scripts/run-action.js'],
               importNames: ['runStep', 'runJob'],
-              message: 'run steps through __tests__/hardening/support/scanned-run.ts (the forged-command scan)'
+              message:
+                'run steps through __tests__/hardening/support/scanned-run.ts (the forged-command scan)'
             }
           ]
         }

@@ -55,16 +55,22 @@ function shownLines(step: StepResult): string[] {
  */
 const LIVE_MARKUP = [/(?<!\\)\[/, /(?<!\\)\]\(/, /<img/i, /<http/, /^# heading/m, /^- list/m, /(?<!\\)`tick/]
 
+/** A responder's token, the hostile-named tokens, and an audit run over them with `inputs` added. */
+async function auditHostile(sim: Simulator, debug: boolean, inputs: Record<string, string> = {}) {
+  const admin = sim.state.addToken({ user: USER, name: 'responder', scope: 'global' })
+  const seeded = HOSTILE_NAMES.map(name => sim.state.addToken({ user: USER, name, scope: 'global' }))
+  const main = await runStep({
+    step: 'main',
+    debug,
+    inputs: { mode: 'audit', 'api-token': admin.access_token, 'api-url': sim.url, ...inputs }
+  })
+  return { admin, seeded, main }
+}
+
 describe.each([false, true])('outside text with debug %s', debug => {
   it('audit: hostile token names are shown escaped in the log and the summary, and forge nothing', () =>
     withSim(async sim => {
-      const admin = sim.state.addToken({ user: USER, name: 'responder', scope: 'global' })
-      const seeded = HOSTILE_NAMES.map(name => sim.state.addToken({ user: USER, name, scope: 'global' }))
-      const main = await runStep({
-        step: 'main',
-        debug,
-        inputs: { mode: 'audit', 'api-token': admin.access_token, 'api-url': sim.url }
-      })
+      const { admin, seeded, main } = await auditHostile(sim, debug)
       expect(main.exitCode).toBe(0)
       const lines = shownLines(main)
       for (const t of seeded) {
@@ -80,18 +86,9 @@ describe.each([false, true])('outside text with debug %s', debug => {
 
   it('audit with revoke-matching: the per-id lines and the table forge nothing either', () =>
     withSim(async sim => {
-      const admin = sim.state.addToken({ user: USER, name: 'responder', scope: 'global' })
-      const seeded = HOSTILE_NAMES.map(name => sim.state.addToken({ user: USER, name, scope: 'global' }))
-      const main = await runStep({
-        step: 'main',
-        debug,
-        inputs: {
-          mode: 'audit',
-          'audit-name': '*FORGED*',
-          'revoke-matching': 'true',
-          'api-token': admin.access_token,
-          'api-url': sim.url
-        }
+      const { seeded, main } = await auditHostile(sim, debug, {
+        'audit-name': '*FORGED*',
+        'revoke-matching': 'true'
       })
       const marked = seeded.filter(t => t.name.includes('FORGED'))
       expect(main.exitCode).toBe(0)
