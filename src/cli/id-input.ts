@@ -5,21 +5,18 @@
  * ids (a log pasted by mistake), summarised by count and a short excerpt, never the whole file.
  */
 import {
+  entriesLook,
   IdDocumentError,
   IdFileError,
-  mayHoldTokenValue,
+  malformedProblem,
   parseIdDocument,
   parseTokenIdList,
   readIdFileSync,
   readIdStream,
-  summariseEntries,
   type IdDocument
 } from '../revoke/index.js'
 import type { CommandContext } from './context.js'
 import { UsageError } from './exit-codes.js'
-
-/** Up to this many malformed entries become report rows; more means the file is not an id list. */
-export const MALFORMED_ROWS_MAX = 20
 
 async function readDocument(ctx: CommandContext, file: string): Promise<IdDocument> {
   try {
@@ -54,16 +51,15 @@ export async function readIds(
   for (const file of files ?? []) add(await readDocument(ctx, file))
 
   // A token value pasted where ids go, in any wrapping: refuse it rather than print it back.
-  const secretLike = [...malformed].filter(mayHoldTokenValue).length
-  if (secretLike > 0) {
+  const problem = malformedProblem([...malformed])
+  if (problem?.kind === 'value-like') {
     throw new UsageError(
-      `${secretLike} entr${secretLike === 1 ? 'y looks' : 'ies look'} like a token value, not an id (not printed); ` +
-        'revoke values with --value -'
+      `${entriesLook(problem.count)} like a token value, not an id (not printed); revoke values with --value -`
     )
   }
-  if (malformed.size > MALFORMED_ROWS_MAX) {
+  if (problem?.kind === 'not-ids') {
     throw new UsageError(
-      `${malformed.size} entries are not token ids (${summariseEntries([...malformed])}); ` +
+      `${problem.count} entries are not token ids (${problem.summary}); ` +
         'is this an id file? Ids are 16 to 24 letters and digits; # starts a comment'
     )
   }

@@ -30,3 +30,28 @@ export function summariseEntries(entries: readonly string[], shown = 3): string 
   const rest = entries.length - Math.min(shown, entries.length)
   return rest > 0 ? `${head} and ${rest} more` : head
 }
+
+/** Up to this many malformed entries get a report row each; more means the input is no id list. */
+export const MOST_MALFORMED_ENTRIES = 20
+
+/**
+ * What is wrong with an id list's malformed entries as a whole, for the front end to word with
+ * its input's name: some may hold a token value (refused, never shown), or there are too many
+ * for an id list (a log pasted by mistake), summarised by count and excerpt.
+ */
+export type MalformedProblem =
+  { kind: 'value-like'; count: number } | { kind: 'not-ids'; count: number; summary: string }
+
+export function malformedProblem(malformed: readonly string[]): MalformedProblem | undefined {
+  const valueLike = malformed.filter(mayHoldTokenValue).length
+  if (valueLike > 0) return { kind: 'value-like', count: valueLike }
+  if (malformed.length > MOST_MALFORMED_ENTRIES) {
+    return { kind: 'not-ids', count: malformed.length, summary: summariseEntries(malformed) }
+  }
+  return undefined
+}
+
+/** "3 entries look" / "1 entry looks": the words both front ends put before a count. */
+export function entriesLook(count: number): string {
+  return `${count} entr${count === 1 ? 'y looks' : 'ies look'}`
+}

@@ -11,5 +11,13 @@ export { auditTokens, matchesAuditFilter, globToRegExp } from './audit.js'
 export type { AuditFilter, AuditOptions, AuditResult } from './audit.js'
 export { IdFileError, MAX_ID_FILE_BYTES, readIdFileSync, readIdStream } from './id-file.js'
 export { IdDocumentError, parseIdDocument, type IdDocument } from './id-document.js'
-export { entryExcerpt, mayHoldTokenValue, summariseEntries } from './entry-excerpt.js'
+export {
+  entriesLook,
+  entryExcerpt,
+  malformedProblem,
+  mayHoldTokenValue,
+  MOST_MALFORMED_ENTRIES,
+  summariseEntries,
+  type MalformedProblem
+} from './entry-excerpt.js'
 export { describeCost, estimateCost, type CostEstimate } from './estimate.js'
