@@ -1,7 +1,7 @@
 import { describeCost, revokeLeakedValues, revokeMany, type LeakedValueOutcome } from '../../revoke/index.js'
 import type { Command, CommandContext } from '../context.js'
 import { combineExitCodes, EXIT, exitCodeForOutcome, UsageError } from '../exit-codes.js'
-import { readStdin } from '../io.js'
+import { readSecretStdin } from '../io.js'
 import { customerIdFlag } from '../flags.js'
 import { readIds } from '../id-input.js'
 import {
@@ -52,6 +52,11 @@ function printValueOutcomes(ctx: CommandContext, outcomes: LeakedValueOutcome[])
   return combineExitCodes(outcomes.map(o => exitCodeForOutcome(o)))
 }
 
+const VALUE_PROMPT = {
+  ask: 'Leaked token value(s), one per line, not shown; an empty line ends: ',
+  multiple: true
+}
+
 export const revokeCommand: Command = {
   name: 'revoke',
   summary: 'revoke tokens by id (in bulk), by leaked value, or the current one',
@@ -79,7 +84,8 @@ export const revokeCommand: Command = {
       for (const v of valueArgs) {
         // A loop, not push(...lines): spreading 100k lines as arguments overflows the stack.
         if (v === '-')
-          for (const line of (await readStdin(ctx.io, '--value -')).split(/\r?\n/)) leaked.push(line)
+          for (const line of (await readSecretStdin(ctx.io, '--value -', VALUE_PROMPT)).split(/\r?\n/))
+            leaked.push(line)
         else leaked.push(v)
       }
       leaked = leaked.map(v => v.trim()).filter(Boolean)
