@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { COMMANDS } from '../../src/cli/run.js'
+import { malformedProblem } from '../../src/revoke/index.js'
 import { GLOBAL_OPTIONS } from '../../src/cli/context.js'
 import { CliWorld, DEMO, cliCommand } from './harness.js'
 
@@ -205,10 +206,17 @@ describe('id files', () => {
   })
 
   it('summarises a log given as ids by count and excerpt, never the whole file', async () => {
+    // Any list of more than 20 entries that are not ids: one line, bounded, and the rest counted.
     fc.assert(
       fc.property(
-        fc.array(fc.stringMatching(/^[a-z/.:-]{1,30}$/), { minLength: 21, maxLength: 200 }),
-        () => true
+        fc.uniqueArray(fc.stringMatching(/^[a-z/.:-]{1,40}$/), { minLength: 21, maxLength: 300 }),
+        entries => {
+          const problem = malformedProblem(entries)
+          expect(problem).toMatchObject({ kind: 'not-ids', count: entries.length })
+          const summary = (problem as { summary: string }).summary
+          expect(summary.length).toBeLessThan(3 * 30 + 40)
+          expect(summary).toMatch(new RegExp(` and ${entries.length - 3} more$`))
+        }
       )
     )
     const log = join(dir, 'app.log')
