@@ -12,6 +12,8 @@ export class RevokeLedger {
   reads = 0
   /** Set while the write budget waits for the rate-limit window to reset (epoch ms). */
   waitingUntil: number | undefined
+  /** What the plan told the responder (see RevokePlan.notes); kept in the report too. */
+  readonly notes: string[] = []
 
   constructor(
     /** The distinct input ids, input order: the report's order. */
@@ -63,6 +65,7 @@ export class RevokeLedger {
       leftIds,
       complete: leftIds.length === 0
     }
+    if (this.notes.length > 0) r.notes = [...this.notes]
     if (learnedCap !== undefined) r.learnedCap = learnedCap
     return r
   }

@@ -52,6 +52,8 @@ export interface RevokeReport {
   leftIds: string[]
   /** True when no id is left. */
   complete: boolean
+  /** What the responder should know about the run (a refused customer list, a slow plan). */
+  notes?: string[]
 }
 
 /** Tallies for a report, the progress callback and exit codes. */
