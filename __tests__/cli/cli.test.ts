@@ -60,14 +60,26 @@ describe('help, version and usage errors', () => {
     expect(insecure.code).toBe(2)
     expect(insecure.stderr).toContain('loopback')
   })
-  it('exits 3 when the API refuses the caller or cannot be reached', async () => {
-    const refused = await w.run(['list'], { env: { FASTLY_API_TOKEN: 'x'.repeat(32) } })
-    expect(refused.code).toBe(3)
-    expect(refused.stderr).toContain('401')
-    expect(refused.stderr).not.toContain('x'.repeat(32))
-    const closed = await w.run(['list', '--api-url', 'http://127.0.0.1:1'])
-    expect(closed.code).toBe(3)
-  })
+  // Every command that talks to the API, against a wrong token and a closed port: the same code.
+  const API_COMMANDS: string[][] = [
+    ['list'],
+    ['audit'],
+    ['audit', '--name', 'ci-*', '--revoke-matching'],
+    ['revoke', '--id', 'a'.repeat(22)],
+    ['revoke', '--id', 'a'.repeat(22), '--dry-run'],
+    ['revoke', '--current', '--dry-run']
+  ]
+  it.each(API_COMMANDS.map(args => [args.join(' '), args] as const))(
+    'exits 3 when the API refuses the caller or cannot be reached: %s',
+    async (_, args) => {
+      const refused = await w.run(args, { env: { FASTLY_API_TOKEN: 'x'.repeat(32) } })
+      expect(refused.code).toBe(3)
+      expect(refused.stderr).toContain('401')
+      expect(refused.stderr).not.toContain('x'.repeat(32))
+      const closed = await w.run([...args, '--api-url', 'http://127.0.0.1:1'])
+      expect(closed.code).toBe(3)
+    }
+  )
 })
 
 describe('list', () => {
@@ -213,7 +225,7 @@ describe('revoke', () => {
     expect(w.sim.state.writesUsed(DEMO)).toBe(before)
     expect(ids.every(id => w.alive(id))).toBe(true)
   })
-  it('reports left ids, writes them to --left-file and exits 1 when the budget runs out; the file finishes the job', async () => {
+  it('reports left ids, writes them to --left-file and exits 5 (rerun) when the budget runs out; the file finishes the job', async () => {
     const world = await CliWorld.start({ writeLimitPerHour: 2, maxBulkIds: 10 })
     try {
       const ids = world.sim.state.addTokens(30, { user: DEMO }).map(t => t.id)
@@ -229,7 +241,7 @@ describe('revoke', () => {
         '--left-file',
         left
       ])
-      expect(first.code).toBe(1)
+      expect(first.code).toBe(5)
       expect(first.stderr).toContain(`--ids-file ${left}`)
       const leftIds = (await readFile(left, 'utf8')).trim().split('\n')
       expect(leftIds).toHaveLength(10)

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { parseDuration } from '../input/index.js'
 import { countOutcomes, type RevokeManyOptions, type RevokeReport } from '../revoke/index.js'
 import type { CommandContext } from './context.js'
-import { EXIT, UsageError } from './exit-codes.js'
+import { combineExitCodes, exitCodeForOutcome, UsageError } from './exit-codes.js'
 import { flagValue } from './flags.js'
 import { formatTable } from './table.js'
 
@@ -112,8 +112,7 @@ export async function printRevokeReport(
   return revokeExitCode(report)
 }
 
+/** The exit code of an engine report: the most severe its outcomes ask for (see exit-codes.ts). */
 export function revokeExitCode(report: RevokeReport): number {
-  return report.outcomes.every(o => o.outcome === 'revoked' || o.outcome === 'would-revoke')
-    ? EXIT.ok
-    : EXIT.incomplete
+  return combineExitCodes(report.outcomes.map(o => exitCodeForOutcome(o)))
 }

@@ -7,7 +7,7 @@ import {
   type LeakedValueOutcome
 } from '../../revoke/index.js'
 import type { Command, CommandContext } from '../context.js'
-import { EXIT, UsageError } from '../exit-codes.js'
+import { combineExitCodes, EXIT, exitCodeForOutcome, UsageError } from '../exit-codes.js'
 import { readStdin } from '../io.js'
 import { customerIdFlag } from '../flags.js'
 import {
@@ -37,8 +37,9 @@ The token in FASTLY_API_TOKEN itself:
   --current               revoke it (DELETE /tokens/self)
 
 Global: --json, --progress, --api-url URL. Exit 0 when every id or value is
-revoked (or already gone, for values), 1 when some were not, 2 on bad input,
-3 when the API refused the caller or could not be reached.`
+revoked or already gone, 1 when some are unknown to the API or not ours, 2 on bad
+input, 3 when the API refused the caller or could not be reached, 5 when a rerun
+is needed (left or transiently failed); see fastly-tokens --help.`
 
 async function readIds(ctx: CommandContext, ids: string[] | undefined, file: string | undefined) {
   let text = (ids ?? []).join('\n')
@@ -74,7 +75,7 @@ function printValueOutcomes(ctx: CommandContext, outcomes: LeakedValueOutcome[])
       )
     )
   }
-  return outcomes.every(o => o.outcome !== 'failed') ? EXIT.ok : EXIT.incomplete
+  return combineExitCodes(outcomes.map(o => exitCodeForOutcome(o)))
 }
 
 export const revokeCommand: Command = {
@@ -137,6 +138,9 @@ export const revokeCommand: Command = {
     const list = await readIds(ctx, ids, idsFile)
     const options = engineOptions(ctx, values, customerId)
     const client = ctx.client({ needsToken: true, why: 'revoking by id' })
+    // The caller and the endpoint first: a refused token or an endpoint that is not the API ends
+    // the run here with one line and EXIT.api, instead of turning every id into "failed".
+    await client.getTokenCurrent()
     const progress = ctx.progress(options.dryRun ? 'planning' : 'revoking')
     if (progress) options.onProgress = p => progress.update(p)
     try {
