@@ -47,9 +47,10 @@ export function isApiGone(failure: ShapedFailure): boolean {
   return (failure.status === 401 || failure.status === 404) && !isNotTheApi(failure)
 }
 
-export function notTheApiLine(what: string, failure: ApiFailureLike): string {
+/** The one line a run stops with; `answer` is describeFailure of the answer (scrubbed of any value). */
+export function notTheApiLine(what: string, answer: string): string {
   return (
-    `the endpoint does not answer as the Fastly API: ${what} got ${describeFailure(failure)}, ` +
+    `the endpoint does not answer as the Fastly API: ${what} got ${answer}, ` +
     'which is not a Fastly JSON answer (an HTML page, a redirect or another server?); ' +
     'nothing was revoked and nothing is reported gone. Check --api-url / FASTLY_API_ENDPOINT'
   )
@@ -69,7 +70,11 @@ export async function proveEndpoint(
   } catch (error) {
     const failure = error as ShapedFailure
     if (isNotTheApi(failure)) {
-      throw new EndpointProofError(notTheApiLine('GET /tokens/self', failure), 'not-the-api', failure)
+      throw new EndpointProofError(
+        notTheApiLine('GET /tokens/self', describeFailure(failure)),
+        'not-the-api',
+        failure
+      )
     }
     if (failure.status === 401) {
       throw new EndpointProofError(

@@ -39,15 +39,18 @@ export class RevokeLedger {
     if (!this.onProgress) return
     let revoked = 0
     let failed = 0
+    let left = 0
     for (const o of this.outcomes.values()) {
       if (o.outcome === 'revoked') revoked += 1
-      else if (o.outcome !== 'would-revoke' && o.outcome !== 'left') failed += 1
+      else if (o.outcome === 'left') left += 1
+      else if (o.outcome !== 'would-revoke') failed += 1
     }
     const p: RevokeProgress = {
       done: this.outcomes.size,
       total: this.order.length,
       revoked,
       failed,
+      left,
       writes: this.writes
     }
     if (this.waitingUntil !== undefined) p.waitingUntil = this.waitingUntil

@@ -33,7 +33,10 @@ export interface RevokeProgress {
   done: number
   total: number
   revoked: number
+  /** Settled, but neither revoked nor left (not found, forbidden, malformed, failed). */
   failed: number
+  /** Settled as left: not attempted (budget, deadline, signal); a rerun finishes them. */
+  left: number
   /** Write requests sent so far. */
   writes: number
   /** Set while the engine waits for the rate-limit window to reset (epoch ms). */
