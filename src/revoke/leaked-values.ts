@@ -1,6 +1,7 @@
 import type { FastlyTokensClient } from '../client/index.js'
 import { cleanPastedValue, type CleanedValue } from '../input/token-value.js'
 import type { Token } from '../types.js'
+import { timerSleep } from './budget.js'
 import { proveEndpoint } from './endpoint-proof.js'
 import type { RevokeManyOptions } from './options.js'
 import { revokeMany } from './revoke-many.js'
@@ -128,7 +129,7 @@ export async function revokeValues(
   }
   if (selfTargets.length > 0) {
     const now = options.now ?? Date.now
-    const sleep = options.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)))
+    const sleep = options.sleep ?? timerSleep(options.signal)
     await revokeValuesThemselves(
       base,
       selfTargets,

@@ -1,5 +1,5 @@
 import type { FastlyTokensClient } from '../client/index.js'
-import { WriteBudget } from './budget.js'
+import { timerSleep, WriteBudget } from './budget.js'
 import { revokeInChunks } from './bulk-writes.js'
 import { confirmRevocations } from './confirm.js'
 import { settleDryRun } from './dry-run.js'
@@ -104,7 +104,8 @@ function writeBudget(
     deadline: options.deadline,
     reserve: options.reserveWrites,
     now: options.now ?? Date.now,
-    sleep: options.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms))),
+    sleep: options.sleep ?? timerSleep(options.signal),
+    signal: options.signal,
     onWait: until => {
       ledger.waitingUntil = until
       ledger.progress()

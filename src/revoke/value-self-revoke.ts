@@ -65,6 +65,7 @@ export async function revokeValuesThemselves(
           reserve: options.reserveWrites,
           now: options.now,
           sleep: options.sleep,
+          signal: options.signal,
           onWait: until => {
             ledger.waitingUntil = until
             ledger.progress()
@@ -100,7 +101,8 @@ export async function revokeValuesThemselves(
       }
       const leaked = base.withToken(t.value)
       try {
-        await leaked.revokeTokenCurrent(call)
+        // Never cut off by an interruption: its answer decides this value's outcome.
+        await leaked.revokeTokenCurrent({ deadline: options.deadline, waitSignal: options.signal })
         ledger.writes += 1
         owner.source.rateLimit = leaked.rateLimit ?? owner.source.rateLimit
       } catch (error) {
