@@ -112,6 +112,47 @@ describe('parseInputs', () => {
     ).toHaveLength(1)
   })
 
+  it('reads revoke-token-ids-file through the shared reader: comments, JSON forms, the CLI report', () => {
+    const [a, b, c] = ['aaaaaaaaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbbbbbbbb', 'cccccccccccccccccccccc']
+    const files = {
+      'text.txt': `# incident 7\n${a}  # from the log\n\n${b}\n`,
+      'array.json': JSON.stringify([a, b]),
+      'objects.json': JSON.stringify([{ id: a, name: 'ci #1' }, { id: b }], null, 2),
+      'report.json': `${JSON.stringify({ version: 1, mode: 'audit', outcomes: [{ id: a }] })}\n${JSON.stringify({ outcomes: [{ id: b }] })}`
+    }
+    for (const file of Object.keys(files)) {
+      const config = parseInputs(
+        sources({ 'api-token': 't', 'revoke-token-ids': c, 'revoke-token-ids-file': file }, files)
+      )
+      expect({ file, ids: config.revokeIds, malformed: config.malformedIds }).toEqual({
+        file,
+        ids: [c, a, b],
+        malformed: []
+      })
+    }
+  })
+
+  it('refuses an ids file that is a log, by count and a short excerpt; a wrapped value never shown', () => {
+    const secret = 'QoU3neoxQQ6IPL8g7e-kkCjyWcwdNI7J'
+    const log = Array.from({ length: 5000 }, (_, i) => `line-${i} GET /x 200`).join('\n')
+    const logProblem = problemsOf(
+      { 'api-token': 't', 'revoke-token-ids-file': 'log.txt' },
+      { 'log.txt': log }
+    )
+    const text = logProblem.map(p => p.problem).join('\n')
+    expect(text).toMatch(/^\d+ entries are not token ids \("line-0", "GET", "\/x" and \d+ more\)/)
+    expect(text.length).toBeLessThan(300)
+    for (const wrapped of [`"${secret}"`, `KEY=${secret}`, `Bearer ${secret}`, `'${secret}',`]) {
+      const problems = problemsOf(
+        { 'api-token': 't', 'revoke-token-ids-file': 'ids.txt' },
+        { 'ids.txt': `aaaaaaaaaaaaaaaaaaaaaa\n${wrapped}\n` }
+      )
+      const words = problems.map(p => p.problem).join('\n')
+      expect(words).toContain('like a token value')
+      expect(words).not.toContain(secret.slice(0, 12))
+    }
+  })
+
   it('reads the audit inputs', () => {
     const config = parseInputs(
       sources({
@@ -201,7 +242,7 @@ describe('parseInputs', () => {
       'missing ids file',
       { 'api-token': 't', 'revoke-token-ids-file': 'nope.txt' },
       'revoke-token-ids-file',
-      'ENOENT'
+      'cannot be read (ENOENT)'
     ],
     ['value with blanks', { 'revoke-token-values': 'one two' }, 'revoke-token-values', 'line 1'],
     ['unknown mode', { ...MINT, mode: 'rotate' }, 'mode', 'token or audit'],

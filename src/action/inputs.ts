@@ -5,8 +5,15 @@
  * All problems are collected by one InputReader and thrown together as one InputError.
  */
 import { DEFAULT_API_URL } from '../types.js'
-import { looksLikeTokenValue, parseCustomerId, parseOneTimeCode } from '../input/index.js'
-import { parseTokenIdList } from '../revoke/index.js'
+import { parseCustomerId, parseOneTimeCode } from '../input/index.js'
+import {
+  entriesLook,
+  IdDocumentError,
+  IdFileError,
+  malformedProblem,
+  parseIdDocument,
+  parseTokenIdList
+} from '../revoke/index.js'
 import { parseApiUrl } from './api-url.js'
 import { parseAuditInputs, refuseAuditInputs, type AuditConfig } from './audit-inputs.js'
 import { InputError, inputReader, type InputReader } from './input-reader.js'
@@ -15,7 +22,6 @@ import type { RunContext } from './run-context.js'
 
 export { InputError, type InputProblem } from './input-reader.js'
 
-const MAX_IDS_FILE_BYTES = 16 * 1024 * 1024
 /** What the client accepts as an API token (a leaked value is used as one): printable ASCII, no blanks. */
 const TOKEN_TEXT = /^[\x21-\x7e]+$/
 
@@ -72,33 +78,43 @@ function readCredentials(input: InputReader): Partial<MintCredentials> & { otpGi
   }
 }
 
-/** The inline ids and the file are one list; the engine's parser trims, dedupes, sorts out malformed. */
+/** Why the ids file could not be used, in words that name neither the path nor its content. */
+function idsFileProblem(error: unknown): string {
+  if (error instanceof IdFileError || error instanceof IdDocumentError) return error.message
+  const code = (error as NodeJS.ErrnoException).code ?? 'unreadable'
+  return `cannot be read (${code}); the path is not printed, in case it is a secret`
+}
+
+/**
+ * The inline ids and the file are one list. The file goes through the module's reader (bounded,
+ * regular files only, comments and JSON forms: src/revoke/id-file.ts); the engine's parser trims,
+ * dedupes and sorts out malformed entries.
+ */
 function readIds(input: InputReader, readTextFile: (path: string) => string) {
-  let idText = input.read('revoke-token-ids')
+  const inline = parseTokenIdList(input.read('revoke-token-ids'))
+  const ids = new Set(inline.ids)
+  const malformed = new Set(inline.malformed)
   const idsFile = input.read('revoke-token-ids-file')
   if (idsFile) {
     try {
-      const content = readTextFile(idsFile)
-      if (content.length > MAX_IDS_FILE_BYTES)
-        input.fail('revoke-token-ids-file', `"${idsFile}" is larger than 16 MiB`)
-      else idText += `\n${content}`
+      const list = parseIdDocument(readTextFile(idsFile))
+      for (const id of list.ids) ids.add(id)
+      for (const entry of list.malformed) malformed.add(entry)
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable'
-      input.fail(
-        'revoke-token-ids-file',
-        `cannot read "${idsFile}" (${code}); expected a text file of token ids`
-      )
+      input.fail('revoke-token-ids-file', `${idsFileProblem(error)}; expected a text file of token ids`)
     }
   }
-  const { ids, malformed } = parseTokenIdList(idText)
-  const valueLike = malformed.filter(looksLikeTokenValue)
-  if (valueLike.length > 0) {
+  const names = idsFile ? 'revoke-token-ids / revoke-token-ids-file' : 'revoke-token-ids'
+  const problem = malformedProblem([...malformed])
+  if (problem?.kind === 'value-like') {
     input.fail(
-      idsFile ? 'revoke-token-ids / revoke-token-ids-file' : 'revoke-token-ids',
-      `${valueLike.length} entr${valueLike.length === 1 ? 'y looks' : 'ies look'} like a token value, not a token id (masked); put leaked values in revoke-token-values`
+      names,
+      `${entriesLook(problem.count)} like a token value, not a token id (masked); put leaked values in revoke-token-values`
     )
+  } else if (problem?.kind === 'not-ids') {
+    input.fail(names, `${problem.count} entries are not token ids (${problem.summary}); expected token ids`)
   }
-  return { revokeIds: ids, malformedIds: malformed }
+  return { revokeIds: [...ids], malformedIds: [...malformed] }
 }
 
 /** `revoke-token-values`: one value per line; blank lines and duplicates dropped. */

@@ -10,3 +10,15 @@ export type { LeakedValueOutcome, LeakedValuesReport, RevokeLeakedValuesOptions 
 export { EndpointProofError, proveEndpoint } from './endpoint-proof.js'
 export { auditTokens, matchesAuditFilter, globToRegExp } from './audit.js'
 export type { AuditFilter, AuditOptions, AuditResult } from './audit.js'
+export { IdFileError, MAX_ID_FILE_BYTES, readIdFileSync, readIdStream } from './id-file.js'
+export { IdDocumentError, parseIdDocument, type IdDocument } from './id-document.js'
+export {
+  entriesLook,
+  entryExcerpt,
+  malformedProblem,
+  mayHoldTokenValue,
+  MOST_MALFORMED_ENTRIES,
+  summariseEntries,
+  type MalformedProblem
+} from './entry-excerpt.js'
+export { describeCost, estimateCost, type CostEstimate } from './estimate.js'

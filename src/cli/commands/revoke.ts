@@ -1,15 +1,9 @@
-import { readFile } from 'node:fs/promises'
-import { looksLikeTokenValue } from '../../input/index.js'
-import {
-  parseTokenIdList,
-  revokeLeakedValues,
-  revokeMany,
-  type LeakedValueOutcome
-} from '../../revoke/index.js'
+import { describeCost, revokeLeakedValues, revokeMany, type LeakedValueOutcome } from '../../revoke/index.js'
 import type { Command, CommandContext } from '../context.js'
 import { combineExitCodes, EXIT, exitCodeForOutcome, UsageError } from '../exit-codes.js'
 import { readStdin } from '../io.js'
 import { customerIdFlag } from '../flags.js'
+import { readIds } from '../id-input.js'
 import {
   ENGINE_HELP,
   ENGINE_OPTIONS,
@@ -23,7 +17,11 @@ const HELP = `Usage: fastly-tokens revoke (--id ID... | --ids-file FILE | --valu
 
 By id (FASTLY_API_TOKEN authenticates; a superuser may revoke other users' tokens):
   --id ID                 a token id; repeat it, or separate ids with commas
-  --ids-file FILE         ids separated by newlines, commas or spaces; "-" reads stdin
+  --ids-file FILE         ids separated by newlines, commas or spaces (# starts a
+                          comment), or JSON: an array of ids or of {"id": ...}
+                          objects, or this CLI's own --json output; several JSON
+                          documents in a row are one list. "-" reads stdin; repeat
+                          the flag for several files. At most 8 MiB each
   --customer-id ID        plan and verify with the customer's token list (superusers)
 ${ENGINE_HELP}
 
@@ -40,30 +38,6 @@ Global: --json, --progress, --api-url URL. Exit 0 when every id or value is
 revoked or already gone, 1 when some are unknown to the API or not ours, 2 on bad
 input, 3 when the API refused the caller or could not be reached, 5 when a rerun
 is needed (left or transiently failed); see fastly-tokens --help.`
-
-async function readIds(ctx: CommandContext, ids: string[] | undefined, file: string | undefined) {
-  let text = (ids ?? []).join('\n')
-  if (file !== undefined) {
-    try {
-      text += `\n${file === '-' ? await readStdin(ctx.io, '--ids-file -') : await readFile(file, 'utf8')}`
-    } catch (error) {
-      throw new UsageError(
-        `--ids-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`
-      )
-    }
-  }
-  const list = parseTokenIdList(text)
-  // A token value pasted where ids go: refuse it rather than print it back as a "malformed id".
-  const secretLike = list.malformed.filter(looksLikeTokenValue).length
-  if (secretLike > 0) {
-    throw new UsageError(
-      `${secretLike} entr${secretLike === 1 ? 'y looks' : 'ies look'} like a token value, not an id (not printed); ` +
-        'revoke values with --value -'
-    )
-  }
-  if (list.ids.length + list.malformed.length === 0) throw new UsageError('no token ids given')
-  return [...list.ids, ...list.malformed]
-}
 
 function printValueOutcomes(ctx: CommandContext, outcomes: LeakedValueOutcome[]): number {
   if (ctx.flags.json) ctx.printJson(outcomes)
@@ -84,7 +58,7 @@ export const revokeCommand: Command = {
   help: HELP,
   options: {
     id: { type: 'string', multiple: true },
-    'ids-file': { type: 'string' },
+    'ids-file': { type: 'string', multiple: true },
     value: { type: 'string', multiple: true },
     current: { type: 'boolean' },
     'customer-id': { type: 'string' },
@@ -92,10 +66,10 @@ export const revokeCommand: Command = {
   },
   async run(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
     const ids = values.id as string[] | undefined
-    const idsFile = values['ids-file'] as string | undefined
+    const idsFiles = values['ids-file'] as string[] | undefined
     const valueArgs = values.value as string[] | undefined
     const current = values.current === true
-    const modes = [ids !== undefined || idsFile !== undefined, valueArgs !== undefined, current].filter(
+    const modes = [ids !== undefined || idsFiles !== undefined, valueArgs !== undefined, current].filter(
       Boolean
     )
     if (modes.length !== 1) throw new UsageError('give exactly one of --id/--ids-file, --value or --current')
@@ -103,7 +77,9 @@ export const revokeCommand: Command = {
     if (valueArgs !== undefined) {
       let leaked: string[] = []
       for (const v of valueArgs) {
-        if (v === '-') leaked.push(...(await readStdin(ctx.io, '--value -')).split(/\r?\n/))
+        // A loop, not push(...lines): spreading 100k lines as arguments overflows the stack.
+        if (v === '-')
+          for (const line of (await readStdin(ctx.io, '--value -')).split(/\r?\n/)) leaked.push(line)
         else leaked.push(v)
       }
       leaked = leaked.map(v => v.trim()).filter(Boolean)
@@ -135,8 +111,10 @@ export const revokeCommand: Command = {
     }
 
     const customerId = customerIdFlag(ctx, values)
-    const list = await readIds(ctx, ids, idsFile)
+    const list = await readIds(ctx, ids, idsFiles)
     const options = engineOptions(ctx, values, customerId)
+    const cost = describeCost(list.length, options.initialChunkSize ?? 1000)
+    if (cost !== undefined) ctx.note(`note: ${cost}`)
     const client = ctx.client({ needsToken: true, why: 'revoking by id' })
     // The caller and the endpoint first: a refused token or an endpoint that is not the API ends
     // the run here with one line and EXIT.api, instead of turning every id into "failed".
