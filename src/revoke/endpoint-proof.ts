@@ -63,7 +63,9 @@ export function notTheApiLine(what: string, answer: string): string {
  */
 export async function proveEndpoint(
   client: FastlyTokensClient,
-  call: { deadline?: number; signal?: AbortSignal }
+  call: { deadline?: number; signal?: AbortSignal },
+  /** true: no answer (a 5xx, the network) is thrown too, for a front end that stops at once then. */
+  requireAnswer = false
 ): Promise<Token | undefined> {
   try {
     return await client.getTokenCurrent(call)
@@ -86,6 +88,7 @@ export async function proveEndpoint(
     // A Fastly-shaped refusal of another kind (a 403 for a limited token) proves the endpoint; a
     // 5xx or no answer proves nothing either way, and leaves the run to the rule that only the
     // API's own answers settle an id (the 10k fault tests run with every read failing).
+    if (requireAnswer && (failure.status === undefined || failure.status >= 500)) throw error
     return undefined
   }
 }
