@@ -79,6 +79,7 @@ export class WriteBudget {
 /** Resolves when `wait` does or the signal aborts, whichever comes first. */
 function abortable(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
   if (!signal) return wait
+  if (signal.aborted) return Promise.resolve()
   return new Promise<void>(resolve => {
     const done = () => {
       signal.removeEventListener('abort', done)
