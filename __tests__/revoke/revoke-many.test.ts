@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach } from '@jest/globals'
 import { revokeMany, type RevokeProgress } from '../../src/revoke/index.js'
-import { ADMIN, bogusIds, DEMO, START, startWorld, type World } from './world.js'
+import { ADMIN, bogusIds, DEMO, START, startWorld, writesLogged, type World } from './world.js'
 
 let world: World | undefined
 afterEach(async () => {
@@ -225,15 +225,18 @@ describe('never reporting revoked what was not', () => {
     expect(ids.every(id => alive(w).has(id))).toBe(true)
   })
 
-  it('refused credentials fail every id at once', async () => {
+  it('refused credentials stop the run before any write, saying so in one line', async () => {
     world = await startWorld()
     const w = world
     const ids = w.sim.state.addTokens(3, { user: DEMO }).map(t => t.id)
     w.sim.state.revokeToken(w.callerId)
-    const report = await revokeMany(w.client, ids)
-    for (const o of report.outcomes)
-      expect(o).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('HTTP 401') })
-    expect(report.writes).toBe(1)
+    const run = revokeMany(w.client, ids)
+    await expect(run).rejects.toMatchObject({
+      name: 'EndpointProofError',
+      proof: 'caller-refused',
+      message: expect.stringContaining('HTTP 401')
+    })
+    expect(writesLogged(w.sim)).toBe(0)
   })
 })
 

@@ -5,7 +5,7 @@
  * All problems are collected by one InputReader and thrown together as one InputError.
  */
 import { DEFAULT_API_URL } from '../types.js'
-import { parseCustomerId, parseOneTimeCode } from '../input/index.js'
+import { cleanPastedValue, parseCustomerId, parseOneTimeCode } from '../input/index.js'
 import {
   entriesLook,
   IdDocumentError,
@@ -117,17 +117,25 @@ function readIds(input: InputReader, readTextFile: (path: string) => string) {
   return { revokeIds: [...ids], malformedIds: [...malformed] }
 }
 
-/** `revoke-token-values`: one value per line; blank lines and duplicates dropped. */
-export function splitLeakedValues(text: string): { values: string[]; invalidLines: number[] } {
+/**
+ * `revoke-token-values`: one value per line; blank lines and repeats (of the cleaned value)
+ * dropped. A pasted wrapping (`"V"`, `KEY=V`, `Bearer V`, a trailing comma) is the engine's to
+ * strip; a line that is still no token value gets the outcome `malformed` there (never "gone"),
+ * so that the other lines are still revoked. Lines only: the values are masked before this runs.
+ */
+export function splitLeakedValues(text: string): string[] {
   const values: string[] = []
-  const invalidLines: number[] = []
-  text.split(/\r?\n/).forEach((line, index) => {
+  const seen = new Set<string>()
+  for (const line of text.split(/\r?\n/)) {
     const value = line.trim()
-    if (value === '') return
-    if (!TOKEN_TEXT.test(value)) invalidLines.push(index + 1)
-    else if (!values.includes(value)) values.push(value)
-  })
-  return { values, invalidLines }
+    if (value === '') continue
+    const cleaned = cleanPastedValue(value)
+    const key = cleaned.kind === 'malformed' ? value : cleaned.value
+    if (seen.has(key)) continue
+    seen.add(key)
+    values.push(value)
+  }
+  return values
 }
 
 export function parseInputs(sources: InputSources): ActionConfig {
@@ -163,14 +171,7 @@ export function parseInputs(sources: InputSources): ActionConfig {
   }
 
   const { revokeIds, malformedIds } = readIds(input, sources.readTextFile)
-  const values = splitLeakedValues(input.readRaw('revoke-token-values'))
-  if (values.invalidLines.length > 0) {
-    fail(
-      'revoke-token-values',
-      `line ${values.invalidLines.join(', ')}: expected one token value per line, printable ASCII without blanks`
-    )
-  }
-  const revokeValues = values.values
+  const revokeValues = splitLeakedValues(input.readRaw('revoke-token-values'))
   const idCount = revokeIds.length + malformedIds.length
 
   let audit: AuditConfig | undefined

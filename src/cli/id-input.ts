@@ -18,9 +18,14 @@ import {
 import type { CommandContext } from './context.js'
 import { UsageError } from './exit-codes.js'
 
-async function readDocument(ctx: CommandContext, file: string): Promise<IdDocument> {
+async function readDocument(
+  ctx: CommandContext,
+  file: string,
+  onText?: (text: string) => void
+): Promise<IdDocument> {
   try {
     const text = file === '-' ? await readIdStream(ctx.io.stdin ?? []) : readIdFileSync(file)
+    onText?.(text)
     return parseIdDocument(text)
   } catch (error) {
     if (error instanceof IdFileError || error instanceof IdDocumentError) {
@@ -37,7 +42,9 @@ async function readDocument(ctx: CommandContext, file: string): Promise<IdDocume
 export async function readIds(
   ctx: CommandContext,
   inline: readonly string[] | undefined,
-  files: readonly string[] | undefined
+  files: readonly string[] | undefined,
+  /** Sees each file's text (the left-file's bulk-cap hint is read from it). */
+  onText?: (text: string) => void
 ): Promise<string[]> {
   const ids = new Set<string>()
   const malformed = new Set<string>()
@@ -48,7 +55,7 @@ export async function readIds(
     unusable += list.unusable
   }
   add({ ...parseTokenIdList((inline ?? []).join('\n')), unusable: 0 })
-  for (const file of files ?? []) add(await readDocument(ctx, file))
+  for (const file of files ?? []) add(await readDocument(ctx, file, onText))
 
   // A token value pasted where ids go, in any wrapping: refuse it rather than print it back.
   const problem = malformedProblem([...malformed])

@@ -18,6 +18,11 @@ export interface CliIo {
   /** Clock and sleep for rate-limit waits (default Date.now and a timer). */
   now?: () => number
   sleep?: (ms: number) => Promise<void>
+  /**
+   * Subscribes to SIGINT/SIGTERM (bin.ts wires the process's; tests call the handler themselves).
+   * Returns the unsubscribe. Without it a run cannot be interrupted gracefully.
+   */
+  onInterrupt?: (handler: (signal: string) => void) => () => void
   /** Extra client settings (a test's retry policy, a dispatcher). Never credentials. */
   clientOptions?: Omit<FastlyTokensClientOptions, 'apiToken' | 'baseUrl' | 'env'>
 }

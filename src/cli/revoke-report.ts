@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises'
 import { parseDuration } from '../input/index.js'
 import {
   countOutcomes,
@@ -9,6 +8,7 @@ import {
 import type { CommandContext } from './context.js'
 import { combineExitCodes, exitCodeForOutcome, UsageError } from './exit-codes.js'
 import { flagValue } from './flags.js'
+import { writeLeftFile } from './left-file.js'
 import { formatTable } from './table.js'
 
 /** Flags shared by `revoke` and `audit --revoke-matching`. */
@@ -26,7 +26,11 @@ export const ENGINE_HELP = `  --dry-run               plan with reads only: say 
   --max-time DURATION     stop waiting and writing after this long (e.g. 10m); ids not
                           sent by then are reported "left". Default: wait for the
                           rate-limit window to reset as often as needed
-  --left-file PATH        write the left ids there, one per line, for a second run`
+  --left-file PATH        write what is left there for a second run: ids one per
+                          line (give it to --ids-file), or for values their
+                          positions (give it to --positions). It keeps the bulk
+                          size learned, and a resume starts at it. Ctrl-C writes
+                          it too, and the report, and exits 5`
 
 export function engineOptions(
   ctx: CommandContext,
@@ -69,7 +73,7 @@ export async function printRevokeReport(
 ): Promise<number> {
   const leftFile = values['left-file'] as string | undefined
   if (leftFile !== undefined && report.leftIds.length > 0) {
-    await writeFile(leftFile, `${report.leftIds.join('\n')}\n`)
+    await writeLeftFile(leftFile, { ids: report.leftIds }, report.learnedCap)
   }
   if (ctx.flags.json) {
     ctx.printJson(jsonShape(report))

@@ -114,7 +114,9 @@ async function sendChunk(
   ledger.waitingUntil = undefined
   if (!decision.go) return { kind: 'stopped', why: decision.why, queueReason: decision.why }
   try {
-    await client.bulkRevokeTokens(ids, { deadline: options.deadline, signal: options.signal })
+    // The signal stops waits and further attempts, never a write in flight: its answer still
+    // settles its ids.
+    await client.bulkRevokeTokens(ids, { deadline: options.deadline, waitSignal: options.signal })
     ledger.writes += 1
     return { kind: 'answered', result: { kind: 'accepted' } }
   } catch (error) {

@@ -12,6 +12,8 @@ export interface RevokeManyOptions {
   /** Plan with reads only; spend no write. */
   dryRun?: boolean
   onProgress?: (progress: RevokeProgress) => void
+  /** Told at once of what the responder should know before the writes (a refused customer list). */
+  onNote?: (note: string) => void
   /** Writes to leave unspent in the hour's budget (default 0). */
   reserveWrites?: number
   signal?: AbortSignal

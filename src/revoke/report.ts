@@ -33,7 +33,10 @@ export interface RevokeProgress {
   done: number
   total: number
   revoked: number
+  /** Settled, but neither revoked nor left (not found, forbidden, malformed, failed). */
   failed: number
+  /** Settled as left: not attempted (budget, deadline, signal); a rerun finishes them. */
+  left: number
   /** Write requests sent so far. */
   writes: number
   /** Set while the engine waits for the rate-limit window to reset (epoch ms). */
@@ -52,6 +55,8 @@ export interface RevokeReport {
   leftIds: string[]
   /** True when no id is left. */
   complete: boolean
+  /** What the responder should know about the run (a refused customer list, a slow plan). */
+  notes?: string[]
 }
 
 /** Tallies for a report, the progress callback and exit codes. */

@@ -1,5 +1,5 @@
 import type { FastlyTokensClient } from '../client/index.js'
-import { WriteBudget } from './budget.js'
+import { timerSleep, WriteBudget } from './budget.js'
 import { revokeInChunks } from './bulk-writes.js'
 import { confirmRevocations } from './confirm.js'
 import { settleDryRun } from './dry-run.js'
@@ -47,6 +47,12 @@ export async function revokeMany(
   })
   ledger.reads += plan.reads
   ledger.writes += plan.writes
+  for (const note of plan.notes) {
+    ledger.notes.push(note)
+    options.onNote?.(note)
+  }
+  // Verification reads the list the plan could use (the caller's own, after a refused customer list).
+  const confirmOptions = { ...options, customerId: plan.customerId }
   for (const o of plan.settled.values()) ledger.settle(o)
   const selfId = plan.self && plan.toWrite.includes(plan.self.id) ? plan.self.id : undefined
   ledger.progress()
@@ -75,7 +81,7 @@ export async function revokeMany(
   )
 
   // 4. Verify with reads, then the token making the requests: every read needed it.
-  await confirmRevocations(client, plan.evidence, written, options, ledger)
+  await confirmRevocations(client, plan.evidence, written, confirmOptions, ledger)
   if (selfId !== undefined) {
     const { stop } = written
     ledger.settle(
@@ -98,7 +104,8 @@ function writeBudget(
     deadline: options.deadline,
     reserve: options.reserveWrites,
     now: options.now ?? Date.now,
-    sleep: options.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms))),
+    sleep: options.sleep ?? timerSleep(options.signal),
+    signal: options.signal,
     onWait: until => {
       ledger.waitingUntil = until
       ledger.progress()

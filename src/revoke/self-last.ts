@@ -20,7 +20,7 @@ export async function revokeSelfLast(
   const decision = await budget.acquire()
   if (!decision.go) return { id, outcome: 'left', reason: `not sent: ${decision.why}` }
   try {
-    await client.revokeTokenCurrent(call)
+    await client.revokeTokenCurrent({ deadline: options.deadline, waitSignal: options.signal })
     ledger.writes += 1
   } catch (error) {
     const failure = error as ApiFailureLike & { attempts?: number }

@@ -1,6 +1,15 @@
-import { describeCost, revokeLeakedValues, revokeMany, type LeakedValueOutcome } from '../../revoke/index.js'
+import {
+  describeCost,
+  proveEndpoint,
+  revokeLeakedValues,
+  revokeMany,
+  type LeakedValueOutcome
+} from '../../revoke/index.js'
 import type { Command, CommandContext } from '../context.js'
-import { combineExitCodes, EXIT, exitCodeForOutcome, UsageError } from '../exit-codes.js'
+import { combineExitCodes, EXIT, exitCodeForOutcome, UsageError, type ExitCode } from '../exit-codes.js'
+import { watchInterrupts } from '../interrupt.js'
+import { capHintIn } from '../left-file.js'
+import { runRevokeValues } from './revoke-values.js'
 import { readSecretStdin } from '../io.js'
 import { customerIdFlag } from '../flags.js'
 import { readIds } from '../id-input.js'
@@ -25,11 +34,17 @@ By id (FASTLY_API_TOKEN authenticates; a superuser may revoke other users' token
   --customer-id ID        plan and verify with the customer's token list (superusers)
 ${ENGINE_HELP}
 
-By leaked value (no API token needed: each value revokes itself with
-DELETE /tokens/self, after GET /tokens/self records which token it was):
+By leaked value: each value is read with itself (GET /tokens/self, free). With
+FASTLY_API_TOKEN (scope global) the tokens found are then revoked in bulk like ids
+(300 values: a write or two); without it each value revokes itself with
+DELETE /tokens/self, one write from its owner's hourly budget:
   --value VALUE           a leaked token value; "-" reads values from stdin, one per
                           line. Prefer "-": an argument lands in the shell history
-                          and the process list. Values are never printed.
+                          and the process list. Values are never printed. Pasted
+                          quotes, KEY=, "Bearer ", trailing , or ; are stripped; an
+                          entry that is still no 32-character token is "malformed"
+  --positions FILE        only these positions of the values (a --left-file of a
+                          values run: positions, never values)
 
 The token in FASTLY_API_TOKEN itself:
   --current               revoke it (DELETE /tokens/self)
@@ -66,6 +81,7 @@ export const revokeCommand: Command = {
     'ids-file': { type: 'string', multiple: true },
     value: { type: 'string', multiple: true },
     current: { type: 'boolean' },
+    positions: { type: 'string' },
     'customer-id': { type: 'string' },
     ...ENGINE_OPTIONS
   },
@@ -97,14 +113,12 @@ export const revokeCommand: Command = {
         )
       }
       if (values['dry-run'] === true) {
-        ctx.note(
-          `dry run: ${leaked.length} value(s) would each be revoked with DELETE /tokens/self; nothing sent`
-        )
+        ctx.note(`dry run: ${leaked.length} value(s) would each be read and revoked; nothing sent`)
         return EXIT.ok
       }
-      const base = ctx.client({ needsToken: false })
-      return printValueOutcomes(ctx, await revokeLeakedValues(base, leaked))
+      return runRevokeValues(ctx, values, leaked, printValueOutcomes)
     }
+    if (values.positions !== undefined) throw new UsageError('--positions goes with --value')
 
     if (current) {
       const client = ctx.client({ needsToken: true, why: '--current revokes that token' })
@@ -117,22 +131,30 @@ export const revokeCommand: Command = {
     }
 
     const customerId = customerIdFlag(ctx, values)
-    const list = await readIds(ctx, ids, idsFiles)
+    let capHint: number | undefined
+    const list = await readIds(ctx, ids, idsFiles, text => (capHint ??= capHintIn(text)))
     const options = engineOptions(ctx, values, customerId)
+    // A left-file keeps the bulk size the server accepted: the resume starts there.
+    if (options.initialChunkSize === undefined && capHint !== undefined) options.initialChunkSize = capHint
     const cost = describeCost(list.length, options.initialChunkSize ?? 1000)
     if (cost !== undefined) ctx.note(`note: ${cost}`)
     const client = ctx.client({ needsToken: true, why: 'revoking by id' })
-    // The caller and the endpoint first: a refused token or an endpoint that is not the API ends
-    // the run here with one line and EXIT.api, instead of turning every id into "failed".
-    await client.getTokenCurrent()
+    // The caller and the endpoint first: a refused token, an endpoint that is not the API (HTML,
+    // a non-JSON 404, a redirect) or no answer ends the run here with one line and EXIT.api.
+    await proveEndpoint(client, {}, true)
+    const interrupt = watchInterrupts(ctx)
+    options.signal = interrupt.signal
+    options.onNote = note => ctx.note(`note: ${note}`)
     const progress = ctx.progress(options.dryRun ? 'planning' : 'revoking')
     if (progress) options.onProgress = p => progress.update(p)
     try {
       const report = await revokeMany(client, list, options)
       progress?.done()
-      return printRevokeReport(ctx, report, values)
+      const code = await printRevokeReport(ctx, report, values)
+      return interrupt.received ? combineExitCodes([code as ExitCode, EXIT.rerun]) : code
     } finally {
       progress?.done()
+      interrupt.stop()
     }
   }
 }
