@@ -238,3 +238,11 @@ describe('id files', () => {
     expect(r.stderr).toContain('12,000 ids: about 24 bulk writes of 500')
   })
 })
+
+describe('long lists in bounded stack', () => {
+  it('a table of 200,000 rows (an audit of a big customer) is drawn', async () => {
+    const { formatTable } = await import('../../src/cli/table.js')
+    const rows = Array.from({ length: 200_000 }, (_, i) => [`id${i}`, 'revoked'])
+    expect(formatTable(['ID', 'OUTCOME'], rows).split('\n')).toHaveLength(200_002)
+  })
+})
