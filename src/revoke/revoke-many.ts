@@ -8,7 +8,7 @@ import { RevokeLedger } from './ledger.js'
 import { checkRevokeManyOptions, type RevokeManyOptions } from './options.js'
 import { planRevocation } from './plan.js'
 import type { RevokeReport } from './report.js'
-import { revokeSelfLast } from './self-last.js'
+import { revokeSelfLast, selfToRevokeLast } from './self-last.js'
 
 const MALFORMED_REASON = 'not a token id: expected 16 to 24 letters and digits; never sent'
 
@@ -54,7 +54,7 @@ export async function revokeMany(
   // Verification reads the list the plan could use (the caller's own, after a refused customer list).
   const confirmOptions = { ...options, customerId: plan.customerId }
   for (const o of plan.settled.values()) ledger.settle(o)
-  const selfId = plan.self && plan.toWrite.includes(plan.self.id) ? plan.self.id : undefined
+  const selfId = selfToRevokeLast(plan, options.includeSelf, ledger)
   ledger.progress()
 
   if (options.dryRun) {
