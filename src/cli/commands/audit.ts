@@ -4,7 +4,8 @@ import type { Token } from '../../types.js'
 import type { Command, CommandContext } from '../context.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { customerIdFlag, flagValue } from '../flags.js'
-import { ENGINE_HELP, ENGINE_OPTIONS, engineOptions, printRevokeReport } from '../revoke-report.js'
+import { ENGINE_HELP, ENGINE_OPTIONS, engineOptions, jsonRun, printRevokeReport } from '../revoke-report.js'
+import { auditJson } from '../json-report.js'
 import { formatTokenTable } from '../token-table.js'
 
 const HELP = `Usage: fastly-tokens audit [filters] [--revoke-matching [--dry-run]]
@@ -28,7 +29,8 @@ Acting on the matches:
                           --include-self)
 ${ENGINE_HELP}
 
-Global: --json ({ scanned, matches, revoke? }), --progress, --api-url URL.`
+Global: --json (the versioned report of docs/cli.md, mode "audit": each match with
+its outcome, plus scanned and the full token records), --progress, --api-url URL.`
 
 function filterFrom(values: Record<string, unknown>, now: number): AuditFilter {
   const filter: AuditFilter = {}
@@ -101,7 +103,7 @@ export const auditCommand: Command = {
       now: ctx.now()
     })
     if (!revoke) {
-      if (ctx.flags.json) ctx.printJson(result)
+      if (ctx.flags.json) ctx.printJson(auditJson(result))
       else printMatches(ctx, result.matches, result.scanned)
       return EXIT.ok
     }
@@ -110,7 +112,7 @@ export const auditCommand: Command = {
     const ids = result.matches.map(t => t.id)
     if (!ctx.flags.json) printMatches(ctx, result.matches, result.scanned)
     if (ids.length === 0) {
-      if (ctx.flags.json) ctx.printJson(result)
+      if (ctx.flags.json) ctx.printJson(auditJson(result))
       return EXIT.ok
     }
     const progress = ctx.progress(options.dryRun ? 'planning' : 'revoking')
@@ -118,7 +120,9 @@ export const auditCommand: Command = {
     try {
       const report = await revokeMany(client, ids, options)
       progress?.done()
-      return await printRevokeReport(ctx, report, values, r => ({ ...result, revoke: r }))
+      return await printRevokeReport(ctx, report, values, r =>
+        auditJson(result, { report: r, ...jsonRun(values) })
+      )
     } finally {
       progress?.done()
     }
