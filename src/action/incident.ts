@@ -66,7 +66,7 @@ export async function revokeIdsAndValues(
         dryRun: config.dryRun,
         onProgress: progressLogger(deps, config.revokeIds.length)
       })
-      outcomes.push(...report.outcomes)
+      for (const o of report.outcomes) outcomes.push(o)
       runner.info(
         `${report.writes} write and ${report.reads} read request(s)${report.learnedCap ? `, bulk size ${report.learnedCap}` : ''}${report.complete ? '' : `; ${report.leftIds.length} id(s) left for a second run (the write budget or deadline ran out)`}`
       )

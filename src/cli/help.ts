@@ -2,7 +2,7 @@ import { PACKAGE_VERSION } from '../client/index.js'
 import type { Command } from './context.js'
 
 export function mainHelp(commands: readonly Command[]): string {
-  const width = Math.max(...commands.map(c => c.name.length))
+  const width = commands.reduce((w, c) => Math.max(w, c.name.length), 0)
   return `fastly-tokens ${PACKAGE_VERSION}: Fastly API tokens from a terminal (create, list, revoke, audit)
 
 Usage: fastly-tokens <command> [options]

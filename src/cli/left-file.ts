@@ -23,7 +23,7 @@ export async function writeLeftFile(
           '# the values themselves are never written here (fastly-tokens revoke --value - --positions THIS_FILE)'
         ]
   if (learnedCap !== undefined) lines.push(`# bulk-cap: ${learnedCap}`)
-  lines.push(...('ids' in left ? left.ids : left.positions.map(String)))
+  for (const entry of 'ids' in left ? left.ids : left.positions.map(String)) lines.push(entry)
   await writeFile(path, `${lines.join('\n')}\n`, { mode: 0o600 })
 }
 

@@ -1,5 +1,10 @@
 import { parseDuration } from '../input/index.js'
-import { countOutcomes, type RevokeManyOptions, type RevokeReport } from '../revoke/index.js'
+import {
+  countOutcomes,
+  mayHoldTokenValue,
+  type RevokeManyOptions,
+  type RevokeReport
+} from '../revoke/index.js'
 import type { CommandContext } from './context.js'
 import { combineExitCodes, exitCodeForOutcome, UsageError } from './exit-codes.js'
 import { flagValue } from './flags.js'
@@ -39,12 +44,12 @@ export function engineOptions(
   const chunk = values['chunk-size'] as string | undefined
   if (chunk !== undefined) {
     if (!/^\d+$/.test(chunk) || Number(chunk) < 1 || Number(chunk) > 10_000) {
-      throw new UsageError(`--chunk-size: expected a whole number from 1 to 10000, got "${chunk}"`)
+      throw new UsageError('--chunk-size: expected a whole number from 1 to 10000 (the value is not printed)')
     }
     options.initialChunkSize = Number(chunk)
   }
   const maxTime = values['max-time'] as string | undefined
-  if (maxTime !== undefined) options.deadline = ctx.now() + flagValue('--max-time', parseDuration(maxTime))
+  if (maxTime !== undefined) options.deadline = ctx.now() + flagValue('--max-time', maxTime, parseDuration)
   if (ctx.io.now) options.now = ctx.io.now
   if (ctx.io.sleep) options.sleep = ctx.io.sleep
   return options
@@ -108,7 +113,11 @@ export async function printRevokeReport(
     if (report.leftIds.length > 0) {
       ctx.note(
         `${report.leftIds.length} id(s) were not sent before the write budget or --max-time ran out; run again ` +
-          (leftFile ? `with --ids-file ${leftFile}` : 'with the left ids (--left-file keeps them)') +
+          (leftFile === undefined
+            ? 'with the left ids (--left-file keeps them)'
+            : mayHoldTokenValue(leftFile)
+              ? 'with --ids-file and the --left-file path (not printed: it looks like a token value)'
+              : `with --ids-file ${leftFile}`) +
           ' after the rate-limit window resets.'
       )
     }

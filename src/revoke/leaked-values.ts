@@ -167,7 +167,7 @@ async function revokeResolvedIds(
   })
   ledger.writes += report.writes
   ledger.reads += report.reads
-  ledger.notes.push(...(report.notes ?? []))
+  for (const note of report.notes ?? []) ledger.notes.push(note)
   for (const o of report.outcomes) {
     const { index, token } = byTokenId.get(o.id)!
     const known = { tokenId: token.id, name: token.name, userId: token.user_id }

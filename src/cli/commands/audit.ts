@@ -37,9 +37,10 @@ function filterFrom(values: Record<string, unknown>, now: number): AuditFilter {
     filter.nameGlob = name
   }
   const scope = values.scope as string | undefined
-  if (scope !== undefined) filter.scope = flagValue('--scope', parseScope(scope))
+  if (scope !== undefined) filter.scope = flagValue('--scope', scope, parseScope)
   const before = values['created-before'] as string | undefined
-  if (before !== undefined) filter.createdBefore = flagValue('--created-before', parseDateOrAge(before, now))
+  if (before !== undefined)
+    filter.createdBefore = flagValue('--created-before', before, text => parseDateOrAge(text, now))
   if (values.expired === true && values['not-expired'] === true)
     throw new UsageError('--expired and --not-expired exclude each other')
   if (values.expired === true) filter.expired = true
@@ -50,7 +51,7 @@ function filterFrom(values: Record<string, unknown>, now: number): AuditFilter {
   if (values['never-expires'] === true) filter.neverExpires = true
   if (values['has-expiry'] === true) filter.neverExpires = false
   const unused = values['unused-days'] as string | undefined
-  if (unused !== undefined) filter.unusedForDays = flagValue('--unused-days', parseDayCount(unused))
+  if (unused !== undefined) filter.unusedForDays = flagValue('--unused-days', unused, parseDayCount)
   return filter
 }
 

@@ -10,7 +10,7 @@ import { combineExitCodes, EXIT, exitCodeForOutcome, UsageError, type ExitCode }
 import { watchInterrupts } from '../interrupt.js'
 import { capHintIn } from '../left-file.js'
 import { runRevokeValues } from './revoke-values.js'
-import { readStdin } from '../io.js'
+import { readSecretStdin } from '../io.js'
 import { customerIdFlag } from '../flags.js'
 import { readIds } from '../id-input.js'
 import {
@@ -67,6 +67,11 @@ function printValueOutcomes(ctx: CommandContext, outcomes: LeakedValueOutcome[])
   return combineExitCodes(outcomes.map(o => exitCodeForOutcome(o)))
 }
 
+const VALUE_PROMPT = {
+  ask: 'Leaked token value(s), one per line, not shown; an empty line ends: ',
+  multiple: true
+}
+
 export const revokeCommand: Command = {
   name: 'revoke',
   summary: 'revoke tokens by id (in bulk), by leaked value, or the current one',
@@ -95,7 +100,8 @@ export const revokeCommand: Command = {
       for (const v of valueArgs) {
         // A loop, not push(...lines): spreading 100k lines as arguments overflows the stack.
         if (v === '-')
-          for (const line of (await readStdin(ctx.io, '--value -')).split(/\r?\n/)) leaked.push(line)
+          for (const line of (await readSecretStdin(ctx.io, '--value -', VALUE_PROMPT)).split(/\r?\n/))
+            leaked.push(line)
         else leaked.push(v)
       }
       leaked = leaked.map(v => v.trim()).filter(Boolean)
