@@ -1,15 +1,9 @@
 /**
- * `fastly-tokens` as a child process, the way a responder runs it: its own process, real
- * signals, real exit codes, stdin piped. It runs from the TypeScript sources on the project's
- * Node 24 (types stripped by Node, `.js` imports mapped to `.ts` by support/ts-resolve.mjs).
+ * `fastly-tokens` as a long-running child process, for what runChild (harness.ts) cannot do:
+ * watch stderr while it runs and send it a signal, as a responder's Ctrl-C does.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { join, resolve } from 'node:path'
-
-const ROOT = resolve(import.meta.dirname, '../..')
-const NODE = join(ROOT, 'node_modules/.bin/node')
-const BIN = join(ROOT, 'src/cli/bin.ts')
-const HOOK = join(ROOT, '__tests__/cli/support/ts-resolve.mjs')
+import { cliCommand } from './harness.js'
 
 export interface ChildRun {
   child: ChildProcess
@@ -26,11 +20,8 @@ export function startCli(
 ): ChildRun {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', NO_COLOR: '1' }
   for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v
-  const child = spawn(
-    NODE,
-    ['--experimental-transform-types', '--no-warnings', '--import', HOOK, BIN, ...argv],
-    { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] }
-  )
+  const { file, args } = cliCommand(argv)
+  const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   const watchers: { pattern: RegExp; resolve: () => void }[] = []
@@ -58,14 +49,4 @@ export function startCli(
         void exit.then(() => reject(new Error(`the CLI ended before stderr matched ${pattern}:\n${err}`)))
       })
   }
-}
-
-/** Runs to the end: exit code and output. */
-export async function runCliChild(
-  argv: string[],
-  opts: { env: Record<string, string | undefined>; stdin?: string }
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const run = startCli(argv, opts)
-  const { code } = await run.exit
-  return { code, stdout: run.stdout(), stderr: run.stderr() }
 }

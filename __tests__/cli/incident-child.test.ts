@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import { startSimulator, type Simulator } from '../../src/simulator/index.js'
 import { DEMO_CUSTOMER_ID } from '../../src/simulator/demo.js'
 import { startImpostor, type Impostor } from '../revoke/impostor.js'
-import { runCliChild, startCli } from './child.js'
+import { startCli } from './child.js'
+import { runChild } from './harness.js'
 
 const DEMO = 'demo@example.com'
 const ADMIN = 'admin@example.com'
@@ -50,7 +51,7 @@ describe('an endpoint answering 404 HTML to everything', () => {
     ]
     const results = await Promise.all(
       runs.map(r =>
-        runCliChild(r.argv, { env: { ...r.env, FASTLY_API_ENDPOINT: impostor.url }, stdin: r.stdin })
+        runChild(r.argv, { env: { ...r.env, FASTLY_API_ENDPOINT: impostor.url }, stdin: r.stdin })
       )
     )
     for (const r of results) {
@@ -140,7 +141,7 @@ describe('300 leaked values of 10 owners with an admin token', () => {
         sim.state.addUser({ email, password: 'pw', customerId: DEMO_CUSTOMER_ID })
         tokens.push(...sim.state.addTokens(30, { user: email, name: `leaked-${i}` }))
       }
-      const r = await runCliChild(['revoke', '--value', '-', '--customer-id', DEMO_CUSTOMER_ID], {
+      const r = await runChild(['revoke', '--value', '-', '--customer-id', DEMO_CUSTOMER_ID], {
         env: { FASTLY_API_TOKEN: admin.access_token, FASTLY_API_ENDPOINT: sim.url },
         stdin: tokens.map(t => `"${t.access_token}",`).join('\n')
       })
