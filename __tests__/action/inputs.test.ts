@@ -53,7 +53,8 @@ describe('parseInputs', () => {
       revokeIds: [],
       malformedIds: [],
       revokeValues: [],
-      dryRun: false
+      dryRun: false,
+      includeSelf: false
     })
   })
 

@@ -376,11 +376,33 @@ describe('audit', () => {
     expect(json.matches).toHaveLength(2)
     expect(w.sim.state.tokens().some(t => t.name.startsWith('ci-stale'))).toBe(false)
   })
-  it('never revokes the token making the requests', async () => {
+  it('never revokes the token making the requests unless --include-self: skipped-self, a warning, exit 1', async () => {
     const r = await w.run(['audit', '--name', 'responder', '--revoke-matching'])
-    expect(r.code).toBe(0)
-    expect(r.stderr).toContain('it is the token making the requests')
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(new RegExp(`${w.callerId}\\s+skipped-self`))
+    expect(r.stderr).toContain('add --include-self to revoke it too')
     expect(w.alive(w.callerId)).toBe(true)
+  })
+  it('revoke --id with the caller among the ids keeps it, even with --json; --include-self revokes it last', async () => {
+    const world = await CliWorld.start()
+    try {
+      const others = world.sim.state.addTokens(2, { user: DEMO }).map(t => t.id)
+      const ids = [world.callerId, ...others].join(',')
+      const kept = await world.run(['revoke', '--json', '--id', ids])
+      expect(kept.code).toBe(1)
+      expect(kept.stderr).toContain(`warning: ${world.callerId} is the token making the requests`)
+      expect(world.alive(world.callerId)).toBe(true)
+      expect(others.some(id => world.alive(id))).toBe(false)
+      const dry = await world.run(['revoke', '--id', world.callerId, '--include-self', '--dry-run'])
+      expect(dry.stdout).toContain('would be revoked last')
+      const asked = await world.run(['revoke', '--id', world.callerId, '--include-self'])
+      expect(asked.code).toBe(0)
+      expect(world.alive(world.callerId)).toBe(false)
+      const log = world.sim.state.requests()
+      expect(log.filter(e => e.method === 'DELETE').at(-1)).toMatchObject({ path: '/tokens/self' })
+    } finally {
+      await world.close()
+    }
   })
   it('refuses --revoke-matching without a filter, and bad filters (exit 2)', async () => {
     for (const args of [

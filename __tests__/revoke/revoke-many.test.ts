@@ -163,11 +163,26 @@ describe('planning with reads', () => {
     expect(w.sim.state.writesUsed(DEMO)).toBe(0)
   })
 
-  it('revokes the token making the requests last, after the reads that need it', async () => {
+  it('keeps the token making the requests unless asked: skipped-self, no write for it, the rest revoked', async () => {
     world = await startWorld()
     const w = world
     const others = w.sim.state.addTokens(3, { user: DEMO }).map(t => t.id)
-    const report = await revokeMany(w.client, [w.callerId, ...others])
+    for (const dryRun of [true, false]) {
+      const report = await revokeMany(w.client, [...others.slice(0, 1), w.callerId, ...others.slice(1)], {
+        dryRun
+      })
+      expect(report.outcomes[1]).toMatchObject({ id: w.callerId, outcome: 'skipped-self' })
+      expect(report.outcomes.filter(o => o.outcome === (dryRun ? 'would-revoke' : 'revoked'))).toHaveLength(3)
+    }
+    expect(w.sim.state.requests().some(r => r.method === 'DELETE' && r.path === '/tokens/self')).toBe(false)
+    expect(alive(w).has(w.callerId)).toBe(true)
+  })
+
+  it('revokes the token making the requests last when asked, after the reads that need it', async () => {
+    world = await startWorld()
+    const w = world
+    const others = w.sim.state.addTokens(3, { user: DEMO }).map(t => t.id)
+    const report = await revokeMany(w.client, [w.callerId, ...others], { includeSelf: true })
     expect(report.outcomes[0]).toMatchObject({ id: w.callerId, outcome: 'revoked', verified: true })
     expect(report.outcomes.slice(1).every(o => o.outcome === 'revoked' && o.verified)).toBe(true)
     const log = w.sim.state.requests()

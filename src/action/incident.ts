@@ -64,8 +64,10 @@ export async function revokeIdsAndValues(
         ...(config.customerId ? { customerId: config.customerId } : {}),
         deadline: deps.now() + MAIN_DEADLINE_MS,
         dryRun: config.dryRun,
+        includeSelf: config.includeSelf,
         onProgress: progressLogger(deps, config.revokeIds.length)
       })
+      warnSkippedSelf(runner, report.outcomes)
       for (const o of report.outcomes) outcomes.push(o)
       runner.info(
         `${report.writes} write and ${report.reads} read request(s)${report.learnedCap ? `, bulk size ${report.learnedCap}` : ''}${report.complete ? '' : `; ${report.leftIds.length} id(s) left for a second run (the write budget or deadline ran out)`}`
@@ -130,10 +132,12 @@ export async function revokeIdsAndValues(
           ...(idClient ? { admin: idClient } : {}),
           ...(config.customerId ? { customerId: config.customerId } : {}),
           deadline: deps.now() + MAIN_DEADLINE_MS,
+          includeSelf: config.includeSelf,
           onNote: note => runner.warning(logText(note), { title: 'Leaked values' }),
           onProgress: progressLogger(deps, config.revokeValues.length, 'values')
         })
         valueOutcomes = report.outcomes
+        warnSkippedSelf(runner, valueOutcomes)
         runner.info(
           `${report.writes} write and ${report.reads} read request(s)${report.learnedCap ? `, bulk size ${report.learnedCap}` : ''}` +
             (report.leftPositions.length > 0
@@ -190,4 +194,18 @@ export async function revokeIdsAndValues(
       `${failedCount} of ${outcomes.length + config.revokeValues.length} token(s) could not be revoked (see the failed-ids output and the job summary); every other one was tried`
     )
   }
+}
+
+/** The one warning when api-token was on the list and kept (revoke-include-self is false). */
+export function warnSkippedSelf(
+  runner: Pick<StepDeps['runner'], 'warning'>,
+  outcomes: readonly { outcome: string; id?: string; tokenId?: string }[]
+): void {
+  const skipped = outcomes.find(o => o.outcome === 'skipped-self')
+  if (!skipped) return
+  runner.warning(
+    `${logText(skipped.id ?? skipped.tokenId ?? 'one entry')} is api-token itself and was not revoked; ` +
+      'set revoke-include-self: true to revoke it too (it goes last)',
+    { title: 'Token kept' }
+  )
 }

@@ -39,6 +39,8 @@ export interface ActionConfig {
   revokeValues: string[]
   customerId?: string
   dryRun: boolean
+  /** revoke-include-self: revoke api-token itself when it is on the list (default: keep it). */
+  includeSelf: boolean
   audit?: AuditConfig
 }
 
@@ -161,6 +163,7 @@ export function parseInputs(sources: InputSources): ActionConfig {
   const exportEnv = input.bool('export-env', true)
   const revoke = input.bool('revoke', true)
   const dryRun = input.bool('dry-run', false)
+  const includeSelf = input.bool('revoke-include-self', false)
 
   let customerId: string | undefined
   const customerText = read('customer-id')
@@ -229,6 +232,7 @@ export function parseInputs(sources: InputSources): ActionConfig {
     revokeValues,
     ...(customerId ? { customerId } : {}),
     dryRun,
+    includeSelf,
     ...(audit ? { audit } : {})
   }
 }

@@ -17,7 +17,8 @@ export const ENGINE_OPTIONS = {
   'no-verify': { type: 'boolean' },
   'chunk-size': { type: 'string' },
   'max-time': { type: 'string' },
-  'left-file': { type: 'string' }
+  'left-file': { type: 'string' },
+  'include-self': { type: 'boolean' }
 } as const
 
 export const ENGINE_HELP = `  --dry-run               plan with reads only: say what would be revoked, spend no write
@@ -30,7 +31,10 @@ export const ENGINE_HELP = `  --dry-run               plan with reads only: say 
                           line (give it to --ids-file), or for values their
                           positions (give it to --positions). It keeps the bulk
                           size learned, and a resume starts at it. Ctrl-C writes
-                          it too, and the report, and exits 5`
+                          it too, and the report, and exits 5
+  --include-self          revoke the token in FASTLY_API_TOKEN too when it is on the
+                          list (last, after every read that needs it). Without it,
+                          that token is reported "skipped-self" and kept`
 
 export function engineOptions(
   ctx: CommandContext,
@@ -41,6 +45,7 @@ export function engineOptions(
   if (customerId !== undefined) options.customerId = customerId
   if (values['dry-run'] === true) options.dryRun = true
   if (values['no-verify'] === true) options.verify = false
+  if (values['include-self'] === true) options.includeSelf = true
   const chunk = values['chunk-size'] as string | undefined
   if (chunk !== undefined) {
     if (!/^\d+$/.test(chunk) || Number(chunk) < 1 || Number(chunk) > 10_000) {
@@ -104,6 +109,7 @@ export async function printRevokeReport(
       `${c.forbidden} forbidden`,
       `${c.failed} failed`,
       ...(c.malformed ? [`${c.malformed} malformed`] : []),
+      ...(c['skipped-self'] ? [`${c['skipped-self']} skipped (the token making the requests)`] : []),
       `${c.left} left`
     ]
     ctx.print(
@@ -122,7 +128,24 @@ export async function printRevokeReport(
       )
     }
   }
+  warnSkippedSelf(ctx, report.outcomes)
   return revokeExitCode(report)
+}
+
+/**
+ * The one warning for the token making the requests when it was on the list and kept: on stderr
+ * even with --json, since a script's reader must not miss that a listed token is still live.
+ */
+export function warnSkippedSelf(
+  ctx: CommandContext,
+  outcomes: readonly { outcome: string; id?: string; tokenId?: string }[]
+): void {
+  const skipped = outcomes.find(o => o.outcome === 'skipped-self')
+  if (!skipped) return
+  ctx.note(
+    `warning: ${skipped.id ?? skipped.tokenId ?? 'one entry'} is the token making the requests (FASTLY_API_TOKEN) ` +
+      'and was not revoked; add --include-self to revoke it too (it goes last)'
+  )
 }
 
 /** The exit code of an engine report: the most severe its outcomes ask for (see exit-codes.ts). */

@@ -41,6 +41,7 @@ export interface RevokeLeakedValuesOptions extends Pick<
   | 'sleep'
   | 'lookupConcurrency'
   | 'trustNamedIds'
+  | 'includeSelf'
 > {
   /** A client with an admin token (scope global): resolve with reads, revoke the ids in bulk. */
   admin?: FastlyTokensClient
@@ -189,6 +190,8 @@ async function revokeResolvedIds(
         break
       case 'left':
       case 'failed':
+      case 'skipped-self':
+        // skipped-self: the value is the admin token's own; revoking it itself would defeat the rule.
         ledger.settle(index, { ...known, outcome: o.outcome, ...(o.reason ? { reason: o.reason } : {}) })
         break
       default:

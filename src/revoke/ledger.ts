@@ -43,7 +43,7 @@ export class RevokeLedger {
     for (const o of this.outcomes.values()) {
       if (o.outcome === 'revoked') revoked += 1
       else if (o.outcome === 'left') left += 1
-      else if (o.outcome !== 'would-revoke') failed += 1
+      else if (o.outcome !== 'would-revoke' && o.outcome !== 'skipped-self') failed += 1
     }
     const p: RevokeProgress = {
       done: this.outcomes.size,

@@ -18,6 +18,8 @@ export type RevokeOutcomeKind =
   | 'left'
   /** Dry run: would have been sent. */
   | 'would-revoke'
+  /** The token making the requests, on the list but not revoked: only `includeSelf` revokes it. */
+  | 'skipped-self'
 
 export interface RevokeOutcome {
   id: string
@@ -68,7 +70,8 @@ export function countOutcomes(outcomes: readonly RevokeOutcome[]): Record<Revoke
     malformed: 0,
     failed: 0,
     left: 0,
-    'would-revoke': 0
+    'would-revoke': 0,
+    'skipped-self': 0
   }
   for (const o of outcomes) counts[o.outcome] += 1
   return counts

@@ -8,7 +8,7 @@ import { RevokeLedger } from './ledger.js'
 import { checkRevokeManyOptions, type RevokeManyOptions } from './options.js'
 import { planRevocation } from './plan.js'
 import type { RevokeReport } from './report.js'
-import { revokeSelfLast } from './self-last.js'
+import { revokeSelfLast, selfToRevokeLast } from './self-last.js'
 
 const MALFORMED_REASON = 'not a token id: expected 16 to 24 letters and digits; never sent'
 
@@ -56,7 +56,7 @@ export async function revokeMany(
   // "revoked" true, and a few reads end quickly.
   const confirmOptions = { ...options, customerId: plan.customerId, signal: undefined }
   for (const o of plan.settled.values()) ledger.settle(o)
-  const selfId = plan.self && plan.toWrite.includes(plan.self.id) ? plan.self.id : undefined
+  const selfId = selfToRevokeLast(plan, options.includeSelf, ledger)
   ledger.progress()
 
   if (options.dryRun) {

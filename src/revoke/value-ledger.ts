@@ -17,7 +17,7 @@ export interface LeakedValueOutcome {
    * quotes, `KEY=`, `Bearer ` and the like), or one of another shape the API does not know; never
    * reported gone. left: not attempted (the write budget, the deadline or a signal); rerun.
    */
-  outcome: 'revoked' | 'already-gone' | 'malformed' | 'failed' | 'left'
+  outcome: 'revoked' | 'already-gone' | 'malformed' | 'failed' | 'left' | 'skipped-self'
   /** For 'revoked': true when the value no longer authenticates afterwards (or the list no longer shows its id). */
   verified?: boolean
   reason?: string
@@ -87,7 +87,7 @@ export class ValueLedger {
       done += 1
       if (o.outcome === 'revoked') revoked += 1
       else if (o.outcome === 'left') left += 1
-      else if (o.outcome !== 'already-gone') failed += 1
+      else if (o.outcome !== 'already-gone' && o.outcome !== 'skipped-self') failed += 1
     }
     const p: RevokeProgress = {
       done: done + (extra?.done ?? 0),

@@ -24,7 +24,8 @@ Filters:
 
 Acting on the matches:
   --revoke-matching       revoke them through the bulk engine (needs a filter; the
-                          token making the requests is never revoked by this)
+                          token making the requests is kept unless
+                          --include-self)
 ${ENGINE_HELP}
 
 Global: --json ({ scanned, matches, revoke? }), --progress, --api-url URL.`
@@ -105,11 +106,8 @@ export const auditCommand: Command = {
       return EXIT.ok
     }
 
-    // The token doing the audit stays: revoking it would end the run (and the responder's access).
-    const self = await client.getTokenCurrent()
-    const ids = result.matches.map(t => t.id).filter(id => id !== self.id)
-    if (ids.length < result.matches.length)
-      ctx.note(`not revoking ${self.id}: it is the token making the requests`)
+    // The token doing the audit stays unless --include-self: the engine reports it skipped-self.
+    const ids = result.matches.map(t => t.id)
     if (!ctx.flags.json) printMatches(ctx, result.matches, result.scanned)
     if (ids.length === 0) {
       if (ctx.flags.json) ctx.printJson(result)

@@ -18,7 +18,8 @@ import {
   ENGINE_OPTIONS,
   engineOptions,
   outcomeCell,
-  printRevokeReport
+  printRevokeReport,
+  warnSkippedSelf
 } from '../revoke-report.js'
 import { formatTable } from '../table.js'
 
@@ -64,6 +65,7 @@ function printValueOutcomes(ctx: CommandContext, outcomes: LeakedValueOutcome[])
       )
     )
   }
+  warnSkippedSelf(ctx, outcomes)
   return combineExitCodes(outcomes.map(o => exitCodeForOutcome(o)))
 }
 
