@@ -7,7 +7,7 @@
  * the ids revoked in bulk through revokeMany), and the same engine without one, where each value
  * revokes itself: one write per value, the way every value was revoked before.
  */
-import { ratio, summarize } from './stats.js'
+import { ratio, summarize, tallyOutcomes } from './stats.js'
 
 const ADMIN = 'admin@example.com'
 const CUSTOMER = 'demoCustomer0000000000'
@@ -52,12 +52,7 @@ async function revokeAll(job, { url, adminToken, values }) {
   const wallMs = performance.now() - started
   await admin?.close()
   await base.close()
-  const tally = {}
-  let verified = 0
-  for (const o of report.outcomes) {
-    tally[o.outcome] = (tally[o.outcome] ?? 0) + 1
-    if (o.outcome === 'revoked' && o.verified === true) verified++
-  }
+  const { tally, verified } = tallyOutcomes(report.outcomes)
   return {
     wallMs,
     verified,
