@@ -53,6 +53,16 @@ describe('a server that does not answer at once', () => {
   })
 })
 
+describe('every path ends', () => {
+  it('list --max-time bounds a read the server never answers: exit 3, with the timeout said', async () => {
+    await withWorld({ faults: [{ route: 'GET /tokens', kind: 'latency', ms: 20_000 }] }, async w => {
+      const r = await w.run(['list', '--max-time', '1s'])
+      expect(r.code).toBe(3)
+      expect(r.stderr).toMatch(/error: .*GET \/tokens timed out after \d+ ms/)
+    })
+  })
+})
+
 describe('costly setup mistakes', () => {
   it('no superuser with --customer-id: said at once, other users’ tokens forbidden without a write, exit 1', async () => {
     await withWorld({}, async w => {

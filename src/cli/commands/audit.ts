@@ -4,6 +4,7 @@ import type { Token } from '../../types.js'
 import type { Command, CommandContext } from '../context.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { customerIdFlag, flagValue } from '../flags.js'
+import { watchInterrupts } from '../interrupt.js'
 import { ENGINE_HELP, ENGINE_OPTIONS, engineOptions, printRevokeReport } from '../revoke-report.js'
 import { formatTokenTable } from '../token-table.js'
 
@@ -96,8 +97,10 @@ export const auditCommand: Command = {
     }
     const options = engineOptions(ctx, values, customerId)
     const client = ctx.client({ needsToken: true })
+    // --max-time bounds the list read too, not only the writes: every path ends.
     const result = await auditTokens(client, filter, {
       ...(customerId === undefined ? {} : { customerId }),
+      ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
       now: ctx.now()
     })
     if (!revoke) {
@@ -113,14 +116,19 @@ export const auditCommand: Command = {
       if (ctx.flags.json) ctx.printJson(result)
       return EXIT.ok
     }
+    const interrupt = watchInterrupts(ctx)
+    options.signal = interrupt.signal
+    options.onNote = note => ctx.note(`note: ${note}`)
     const progress = ctx.progress(options.dryRun ? 'planning' : 'revoking')
     if (progress) options.onProgress = p => progress.update(p)
     try {
       const report = await revokeMany(client, ids, options)
       progress?.done()
-      return await printRevokeReport(ctx, report, values, r => ({ ...result, revoke: r }))
+      const code = await printRevokeReport(ctx, report, values, r => ({ ...result, revoke: r }))
+      return interrupt.exitCode(code)
     } finally {
       progress?.done()
+      interrupt.stop()
     }
   }
 }

@@ -6,7 +6,7 @@ import {
   type LeakedValueOutcome
 } from '../../revoke/index.js'
 import type { Command, CommandContext } from '../context.js'
-import { combineExitCodes, EXIT, exitCodeForOutcome, UsageError, type ExitCode } from '../exit-codes.js'
+import { combineExitCodes, EXIT, exitCodeForOutcome, UsageError } from '../exit-codes.js'
 import { watchInterrupts } from '../interrupt.js'
 import { capHintIn } from '../left-file.js'
 import { runRevokeValues } from './revoke-values.js'
@@ -153,7 +153,7 @@ export const revokeCommand: Command = {
       const report = await revokeMany(client, list, options)
       progress?.done()
       const code = await printRevokeReport(ctx, report, values)
-      return interrupt.received ? combineExitCodes([code as ExitCode, EXIT.rerun]) : code
+      return interrupt.exitCode(code)
     } finally {
       progress?.done()
       interrupt.stop()
