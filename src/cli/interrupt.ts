@@ -1,4 +1,5 @@
 import type { CommandContext } from './context.js'
+import { combineExitCodes, EXIT, type ExitCode } from './exit-codes.js'
 
 /**
  * Ctrl-C (SIGINT) or SIGTERM during a revoke: the engine stops after the writes in flight (they
@@ -9,6 +10,8 @@ export interface Interruption {
   signal: AbortSignal
   /** The signal's name once one arrived. */
   readonly received: string | undefined
+  /** The run's exit code, made "rerun" (5) at least when a signal stopped it. */
+  exitCode(code: number): number
   stop(): void
 }
 
@@ -27,6 +30,7 @@ export function watchInterrupts(ctx: CommandContext): Interruption {
     get received() {
       return received
     },
+    exitCode: code => (received === undefined ? code : combineExitCodes([code as ExitCode, EXIT.rerun])),
     stop: () => off?.()
   }
 }

@@ -53,7 +53,9 @@ export async function revokeMany(
     options.onNote?.(note)
   }
   // Verification reads the list the plan could use (the caller's own, after a refused customer list).
-  const confirmOptions = { ...options, customerId: plan.customerId }
+  // Not stopped by an interruption either: reading back what was written is what makes a
+  // "revoked" true, and a few reads end quickly.
+  const confirmOptions = { ...options, customerId: plan.customerId, signal: undefined }
   for (const o of plan.settled.values()) ledger.settle(o)
   const selfId = selfToRevokeLast(plan, options.includeSelf, ledger)
   ledger.progress()

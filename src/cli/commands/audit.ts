@@ -4,6 +4,7 @@ import type { Token } from '../../types.js'
 import type { Command, CommandContext } from '../context.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { customerIdFlag, flagValue } from '../flags.js'
+import { watchInterrupts } from '../interrupt.js'
 import { ENGINE_HELP, ENGINE_OPTIONS, engineOptions, jsonRun, printRevokeReport } from '../revoke-report.js'
 import { auditJson } from '../json-report.js'
 import { formatTokenTable } from '../token-table.js'
@@ -98,8 +99,10 @@ export const auditCommand: Command = {
     }
     const options = engineOptions(ctx, values, customerId)
     const client = ctx.client({ needsToken: true })
+    // --max-time bounds the list read too, not only the writes: every path ends.
     const result = await auditTokens(client, filter, {
       ...(customerId === undefined ? {} : { customerId }),
+      ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
       now: ctx.now()
     })
     if (!revoke) {
@@ -115,16 +118,21 @@ export const auditCommand: Command = {
       if (ctx.flags.json) ctx.printJson(auditJson(result))
       return EXIT.ok
     }
+    const interrupt = watchInterrupts(ctx)
+    options.signal = interrupt.signal
+    options.onNote = note => ctx.note(`note: ${note}`)
     const progress = ctx.progress(options.dryRun ? 'planning' : 'revoking')
     if (progress) options.onProgress = p => progress.update(p)
     try {
       const report = await revokeMany(client, ids, options)
       progress?.done()
-      return await printRevokeReport(ctx, report, values, r =>
+      const code = await printRevokeReport(ctx, report, values, r =>
         auditJson(result, { report: r, ...jsonRun(values) })
       )
+      return interrupt.exitCode(code)
     } finally {
       progress?.done()
+      interrupt.stop()
     }
   }
 }

@@ -105,10 +105,9 @@ export async function runRevokeValues(
           : 'run again (--left-file keeps their positions, never the values)')
     )
   }
-  if (interrupt.received) codes.push(EXIT.rerun)
   if (report.stoppedBy) {
     ctx.note(`error: ${report.stoppedBy}`)
     codes.push(EXIT.api)
   }
-  return combineExitCodes(codes)
+  return interrupt.exitCode(combineExitCodes(codes))
 }

@@ -7,7 +7,7 @@ import {
   type LeakedValuesReport
 } from '../../revoke/index.js'
 import type { Command, CommandContext } from '../context.js'
-import { combineExitCodes, EXIT, exitCodeForOutcome, UsageError, type ExitCode } from '../exit-codes.js'
+import { combineExitCodes, EXIT, exitCodeForOutcome, UsageError } from '../exit-codes.js'
 import { watchInterrupts } from '../interrupt.js'
 import { capHintIn } from '../left-file.js'
 import { runRevokeValues } from './revoke-values.js'
@@ -159,7 +159,7 @@ export const revokeCommand: Command = {
       const report = await revokeMany(client, list, options)
       progress?.done()
       const code = await printRevokeReport(ctx, report, values)
-      return interrupt.received ? combineExitCodes([code as ExitCode, EXIT.rerun]) : code
+      return interrupt.exitCode(code)
     } finally {
       progress?.done()
       interrupt.stop()
