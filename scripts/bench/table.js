@@ -161,7 +161,36 @@ function action(r) {
   ].join('\n')
 }
 
-const SECTIONS = { incident, client, action }
+function values(r) {
+  const s = r.setup
+  const row = (label, f) => [
+    label,
+    `${formatCount(f.revokedPerSimulator)} of ${formatCount(s.values)} (${formatCount(f.verified)} verified)`,
+    formatCount(f.writes.median),
+    formatSummary(f.wallMs),
+    formatMiB(f.maxRssKiB.median)
+  ]
+  return [
+    `### 4. Leaked values in bulk`,
+    '',
+    `${formatCount(s.values)} leaked values of ${s.owners} owners, ${s.latencyMs} ms added per request, bulk cap ${s.maxBulkIds} ` +
+      `(not told to the client), 1,000 writes per user per hour; a fresh simulator per run. Target: at most ` +
+      `ceil(${formatCount(s.values)} / cap) + 2 = ${s.targetWrites} writes.`,
+    '',
+    table(
+      ['who', 'revoked (verified)', 'write requests', 'wall time', 'peak RSS'],
+      [
+        row('ours: `revokeValues` with an admin token (read each value, revoke the ids in bulk)', r.bulk),
+        row('one write per value: `revokeValues` without one (each value revokes itself)', r.oneByOne)
+      ]
+    ),
+    '',
+    `With the admin token: ${formatCount(r.bulk.writes.median)} writes instead of ${formatCount(r.oneByOne.writes.median)}, ` +
+      `in ${formatRatio(r.bulkVsOneByOne.time)} of the time (cap learned: ${r.bulk.learnedCap ?? 'n/a'}).`
+  ].join('\n')
+}
+
+const SECTIONS = { incident, client, action, values }
 
 function targets(list) {
   return [

@@ -27,6 +27,22 @@ export function evaluateTargets(scenarios) {
       )
     )
   }
+  const values = scenarios.values
+  if (values && !values.error) {
+    const { setup, bulk } = values
+    out.push(
+      check(
+        `values: every one of ${n(setup.values)} leaked values revoked and verified`,
+        `${n(bulk.verified)} verified, ${n(bulk.revokedPerSimulator)} gone from the simulator`,
+        bulk.verified === setup.values && bulk.revokedPerSimulator === setup.values
+      ),
+      check(
+        `values: write requests <= ceil(${n(setup.values)} / cap) + 2 = ${setup.targetWrites} (cap ${setup.maxBulkIds})`,
+        `${bulk.writes.max} (one write per value: ${n(values.oneByOne.writes.median)})`,
+        bulk.writes.max <= setup.targetWrites
+      )
+    )
+  }
   const client = scenarios.client
   if (client && !client.error) {
     out.push(
