@@ -35,8 +35,14 @@ export class BrokerWorld {
     readonly sim: Simulator,
     readonly broker: Broker,
     /** The audit lines, as written. */
-    readonly audit: string[]
+    readonly audit: string[],
+    private readonly clock: { offset: number }
   ) {}
+
+  /** Moves the broker's clock (not the issuer's) forward. */
+  advance(ms: number): void {
+    this.clock.offset += ms
+  }
 
   static async start(
     extra: Record<string, unknown> = {},
@@ -45,12 +51,14 @@ export class BrokerWorld {
     const issuer = await startOidcIssuer()
     const sim = await startSimulator({ seed: 11 })
     const lines: string[] = []
+    const clock = { offset: 0 }
     const broker = await startBroker({
+      now: () => Date.now() + clock.offset,
       config: brokerConfig(issuer, sim, extra),
       env: { ...DEMO_BROKER_ENV, ...env },
       audit: line => lines.push(line)
     })
-    return new BrokerWorld(issuer, sim, broker, lines)
+    return new BrokerWorld(issuer, sim, broker, lines, clock)
   }
 
   /** POST /v1/token with this bearer and body, answered as status, headers and parsed JSON. */

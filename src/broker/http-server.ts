@@ -12,7 +12,7 @@ import type { BrokerLimits } from './config.js'
 import type { FastlyMinter } from './fastly-mint.js'
 import type { BrokerMetrics } from './metrics.js'
 import { Refusal } from './refusal.js'
-import type { ExchangeResult, TokenExchange } from './token-exchange.js'
+import type { ExchangeResult, LateMint, TokenExchange } from './token-exchange.js'
 
 export interface ServerParts {
   limits: BrokerLimits
@@ -108,9 +108,36 @@ function tokenBody(token: CreatedToken, policy: string): string {
   })
 }
 
-export function createBrokerServer(parts: ServerParts): Server {
+function allowEntry(token: CreatedToken, late: Omit<LateMint, 'minting'>): AuditEntry {
+  return {
+    decision: 'allow',
+    reason: 'minted',
+    status: 200,
+    policy: late.grant.policy.name,
+    claims: late.claims,
+    token_id: token.id,
+    scope: token.scope,
+    services: token.services,
+    ...(token.expires_at === null ? {} : { expires_at: token.expires_at })
+  }
+}
+
+export interface BrokerServer {
+  server: Server
+  /** Revokes a token nobody received, and says so in the audit log and the metrics. */
+  revokeUndelivered(token: CreatedToken, late: Omit<LateMint, 'minting'>): Promise<void>
+}
+
+export function createBrokerServer(parts: ServerParts): BrokerServer {
   const { limits, metrics } = parts
   const log = (entry: AuditEntry) => parts.audit(auditLine(entry, new Date(parts.now())))
+
+  async function revokeUndelivered(token: CreatedToken, late: Omit<LateMint, 'minting'>): Promise<void> {
+    const revoked = await parts.minter.revoke(token.access_token, parts.now() + REVOKE_DEADLINE_MS)
+    const outcome = revoked ? 'revoked' : 'revoke_failed'
+    metrics.lostDelivery(outcome)
+    log({ ...allowEntry(token, late), reason: 'undelivered', undelivered: outcome })
+  }
 
   async function tokenRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint()
@@ -157,26 +184,12 @@ export function createBrokerServer(parts: ServerParts): Server {
         return sendRefusal(res, refusal, refusal.status === 413 ? { Connection: 'close' } : {})
       }
       const { token, grant, claims } = result
-      const entry: AuditEntry = {
-        decision: 'allow',
-        reason: 'minted',
-        status: 200,
-        policy: grant.policy.name,
-        claims,
-        token_id: token.id,
-        scope: token.scope,
-        services: token.services,
-        ...(token.expires_at === null ? {} : { expires_at: token.expires_at })
-      }
       if (await deliver(req, res, tokenBody(token, grant.policy.name))) {
         metrics.minted(grant.policy.name)
-        log(entry)
+        log(allowEntry(token, { grant, claims }))
         return
       }
-      const revoked = await parts.minter.revoke(token.access_token, parts.now() + REVOKE_DEADLINE_MS)
-      const outcome = revoked ? 'revoked' : 'revoke_failed'
-      metrics.lostDelivery(outcome)
-      log({ ...entry, reason: 'undelivered', undelivered: outcome })
+      await revokeUndelivered(token, { grant, claims })
       if (!res.destroyed) res.destroy()
     } finally {
       metrics.inFlight--
@@ -236,5 +249,5 @@ export function createBrokerServer(parts: ServerParts): Server {
       `HTTP/1.1 ${status} ${code}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
     )
   })
-  return server
+  return { server, revokeUndelivered }
 }

@@ -13,7 +13,7 @@ import { IssuerKeys } from './issuer-keys.js'
 import { BrokerMetrics } from './metrics.js'
 import { FastlyBudget, RepositoryLimiter } from './rate-limits.js'
 import { ReplayCache } from './replay-cache.js'
-import { TokenExchange } from './token-exchange.js'
+import { TokenExchange, type LateMint } from './token-exchange.js'
 
 export interface BrokerOptions {
   /** A YAML (or JSON) file. */
@@ -94,6 +94,13 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   })
   const verifier = new IdTokenVerifier({ issuer: config.issuer, audience: config.audience, keys, now })
   const replay = new ReplayCache()
+  // Work that outlives a request (revoking a token Fastly sent late): close() waits for it.
+  const background = new Set<Promise<unknown>>()
+  const track = (work: Promise<unknown>) => {
+    background.add(work)
+    void work.finally(() => background.delete(work))
+  }
+  let revokeLate: (late: LateMint) => void = () => {}
   const exchange = new TokenExchange({
     config,
     verifier,
@@ -101,10 +108,11 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     repositories: new RepositoryLimiter(config.rateLimit.perRepository, config.rateLimit.windowMs),
     budget,
     minter,
-    now
+    now,
+    onLateMint: late => revokeLate(late)
   })
   let draining = false
-  const server = createBrokerServer({
+  const { server, revokeUndelivered } = createBrokerServer({
     limits: config.limits,
     exchange,
     minter,
@@ -113,6 +121,14 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     now,
     draining: () => draining
   })
+  revokeLate = ({ minting, grant, claims }) =>
+    track(
+      minting.then(
+        token => revokeUndelivered(token, { grant, claims }),
+        // A late failure: nothing arrived that could be revoked.
+        () => undefined
+      )
+    )
   const inFlight = new Set<Promise<unknown>>()
   server.on('request', (_req, res) => {
     const done = new Promise(resolve => res.once('close', resolve))
@@ -149,6 +165,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
         // Requests in flight finish (bounded by the request timeout and the revoke deadline).
         const bound = setTimeout(() => server.closeAllConnections(), config.limits.requestTimeoutMs + 20_000)
         await Promise.all([...inFlight])
+        await Promise.all([...background])
         server.closeAllConnections()
         await closed
         clearTimeout(bound)

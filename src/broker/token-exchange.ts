@@ -21,6 +21,17 @@ export type ExchangeResult =
   | { kind: 'minted'; token: CreatedToken; grant: Grant; claims: VerifiedClaims }
   | { kind: 'refused'; refusal: Refusal; claims?: VerifiedClaims; policy?: string }
 
+/** Longest the broker waits for Fastly's answer to a mint, even after the caller's request time
+ *  ran out: a token that arrives late is revoked, not left behind. */
+export const MINT_WAIT_MS = 60_000
+
+/** A mint still running when the caller's request time ran out. */
+export interface LateMint {
+  minting: Promise<CreatedToken>
+  grant: Grant
+  claims: VerifiedClaims
+}
+
 export interface ExchangeParts {
   config: BrokerConfig
   verifier: IdTokenVerifier
@@ -29,6 +40,18 @@ export interface ExchangeParts {
   budget: FastlyBudget
   minter: FastlyMinter
   now: () => number
+  /** Takes over a mint that outlived the request: revokes the token when it arrives. */
+  onLateMint: (late: LateMint) => void
+}
+
+const LATE = Symbol('late')
+
+function lateAfter(ms: number): { promise: Promise<typeof LATE>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined
+  const promise = new Promise<typeof LATE>(resolve => {
+    timer = setTimeout(() => resolve(LATE), Math.max(0, ms))
+  })
+  return { promise, cancel: () => clearTimeout(timer) }
 }
 
 function bearer(authorization: string | undefined, maxBytes: number): string {
@@ -97,18 +120,29 @@ export class TokenExchange {
         )
       }
 
-      const token = await this.#p.minter.mint(
+      const minting = this.#p.minter.mint(
         {
           name: brokeredTokenName(claims),
           scopes: grant.scopes,
           services: grant.services,
           expiresAt: new Date(now + grant.expiresInS * 1000)
         },
-        deadline,
+        now + MINT_WAIT_MS,
         this.#p.now
       )
+      const timer = lateAfter(deadline - this.#p.now())
+      const first = await Promise.race([minting, timer.promise]).finally(timer.cancel)
+      if (first === LATE) {
+        spent = true
+        this.#p.onLateMint({ minting, grant, claims })
+        throw new Refusal(
+          504,
+          'fastly_timeout',
+          'Fastly did not answer within the request time; a token that arrives later is revoked at once'
+        )
+      }
       spent = true
-      return { kind: 'minted', token, grant, claims }
+      return { kind: 'minted', token: first, grant, claims }
     } catch (error) {
       let refusal: Refusal
       if (error instanceof MintFailure) {
