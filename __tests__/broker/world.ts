@@ -17,6 +17,12 @@ export function testPolicies(): unknown[] {
       'max-expires-in': '30m'
     },
     {
+      name: 'shop-read',
+      claims: { repository: 'acme/shop' },
+      scope: 'global:read',
+      'max-expires-in': '5m'
+    },
+    {
       name: 'preview',
       claims: { repository: 'acme/*', ref: 'refs/pull/*/merge', event_name: 'pull_request' },
       scope: ['purge_select'],

@@ -31,7 +31,7 @@ function findCredentialKey(value: unknown, path: string): string | undefined {
 
 /** Parses YAML text; `file` names the source in every message. */
 export function parseConfigText(source: string, file: string): BrokerConfig {
-  const doc = parseDocument(source, { schema: 'core', uniqueKeys: true, prettyErrors: false })
+  const doc = parseDocument(source, { schema: 'core', uniqueKeys: true, prettyErrors: true })
   const problem = doc.errors[0]
   if (problem !== undefined) {
     const line = problem.linePos?.[0]
