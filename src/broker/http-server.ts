@@ -230,7 +230,9 @@ export function createBrokerServer(parts: ServerParts): BrokerServer {
   const server = createServer(
     {
       maxHeaderSize: limits.maxHeaderBytes,
-      requestTimeout: limits.requestTimeoutMs + 5_000,
+      // The whole request must arrive within the request time; checked every second, not every 30.
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: 1_000,
       headersTimeout: Math.min(limits.requestTimeoutMs, 10_000),
       keepAliveTimeout: 5_000
     },
