@@ -14,7 +14,7 @@ import {
   writeBrokerConfig
 } from '../support/broker-process.js'
 import { startOidcIssuer, type OidcIssuer } from '../support/oidc-issuer.js'
-import { brokerConfig } from './world.js'
+import { brokerConfig, waitFor } from './world.js'
 
 let issuer: OidcIssuer
 let sim: Simulator
@@ -36,14 +36,6 @@ async function runInProcess(argv: string[], env: Record<string, string>) {
     stopSignal: Promise.resolve()
   })
   return { code, stdout, stderr }
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-  throw new Error(`gave up waiting for ${what}`)
 }
 
 describe('the fastly-token-broker bin', () => {

@@ -9,21 +9,13 @@ import { requestBrokerToken, startBroker } from '../../src/broker/index.js'
 import { DEMO_BROKER_ENV } from '../support/broker-process.js'
 import type { FaultRule } from '../../src/simulator/index.js'
 import { freePort } from '../http/scripted-server.js'
-import { BrokerWorld, testPolicies } from './world.js'
+import { BrokerWorld, testPolicies, waitFor } from './world.js'
 
 let world: BrokerWorld | undefined
 afterEach(async () => {
   await world?.close()
   world = undefined
 })
-
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-  throw new Error(`gave up waiting for ${what}`)
-}
 
 async function withFault(rule: FaultRule, extra: Record<string, unknown> = {}): Promise<BrokerWorld> {
   world = await BrokerWorld.start(extra)

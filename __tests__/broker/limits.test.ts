@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { createConnection } from 'node:net'
-import { BrokerWorld } from './world.js'
+import { BrokerWorld, waitFor } from './world.js'
 
 let world: BrokerWorld | undefined
 afterEach(async () => {
@@ -16,14 +16,6 @@ afterEach(async () => {
 async function start(extra: Record<string, unknown> = {}): Promise<BrokerWorld> {
   world = await BrokerWorld.start(extra)
   return world
-}
-
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-  throw new Error(`gave up waiting for ${what}`)
 }
 
 /** Sends raw bytes and reads until the server closes or the answer is complete. */

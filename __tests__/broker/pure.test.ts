@@ -1,7 +1,7 @@
 /** The broker's pure parts: globs, token names, the budget without headers, the replay cache, audit lines. */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { auditLine } from '../../src/broker/audit.js'
+import { AUDIT_CLAIMS, auditLine } from '../../src/broker/audit.js'
 import { compilePattern, isMatchAll } from '../../src/broker/glob.js'
 import { FastlyBudget, RepositoryLimiter } from '../../src/broker/rate-limits.js'
 import { ReplayCache } from '../../src/broker/replay-cache.js'
@@ -99,21 +99,7 @@ describe('audit lines', () => {
         expect(line).not.toMatch(/[\n\r\u2028\u2029]/)
         const parsed = JSON.parse(line) as Record<string, unknown>
         expect(parsed.workflow).toBe(workflow)
-        const allowed = [
-          'time',
-          'decision',
-          'reason',
-          'status',
-          'repository',
-          'ref',
-          'environment',
-          'workflow',
-          'run_id',
-          'run_attempt',
-          'actor',
-          'sha',
-          'event_name'
-        ]
+        const allowed = ['time', 'decision', 'reason', 'status', ...AUDIT_CLAIMS] as string[]
         expect(Object.keys(parsed).every(k => allowed.includes(k))).toBe(true)
       })
     )

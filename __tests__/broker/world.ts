@@ -35,6 +35,15 @@ export function brokerConfig(issuer: OidcIssuer, sim: Simulator, extra: Record<s
   return { issuer: issuer.url, fastly: { 'api-url': sim.url }, policies: testPolicies(), ...extra }
 }
 
+/** Polls `check` every 25 ms, up to 10 s: for events the test cannot await directly. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await check()) return
+    await new Promise(resolve => setTimeout(resolve, 25))
+  }
+  throw new Error(`gave up waiting for ${what}`)
+}
+
 export class BrokerWorld {
   private constructor(
     readonly issuer: OidcIssuer,

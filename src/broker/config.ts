@@ -265,6 +265,11 @@ export function readConfig(value: unknown, file: string): BrokerConfig {
   if (!Array.isArray(list) || list.length === 0)
     throw top.at('policies').error('expected a list of at least one policy')
   const seen = new Set<string>()
+  type Reader = (place: Place, value: unknown, fallback: number) => number
+  const inRate = (key: string, read: Reader, fallback: number) =>
+    read(top.at('rate-limit').at(key), rate[key], fallback)
+  const inLimits = (key: string, read: Reader, fallback: number) =>
+    read(top.at('limits').at(key), limits[key], fallback)
   const audience = map.audience === undefined ? DEFAULT_AUDIENCE : text(top.at('audience'), map.audience)
   return {
     issuer: serviceUrl(top.at('issuer'), map.issuer, GITHUB_ISSUER),
@@ -272,44 +277,16 @@ export function readConfig(value: unknown, file: string): BrokerConfig {
     fastlyApiUrl: serviceUrl(top.at('fastly').at('api-url'), fastly['api-url'], DEFAULT_API_URL),
     policies: list.map((entry, i) => policy(top.at('policies'), entry, i, seen)),
     rateLimit: {
-      perRepository: positiveInteger(
-        top.at('rate-limit').at('per-repository'),
-        rate['per-repository'],
-        DEFAULT_RATE_LIMIT.perRepository
-      ),
-      windowMs: duration(top.at('rate-limit').at('window'), rate.window, DEFAULT_RATE_LIMIT.windowMs),
-      fastlyReserve: nonNegativeInteger(
-        top.at('rate-limit').at('fastly-reserve'),
-        rate['fastly-reserve'],
-        DEFAULT_RATE_LIMIT.fastlyReserve
-      )
+      perRepository: inRate('per-repository', positiveInteger, DEFAULT_RATE_LIMIT.perRepository),
+      windowMs: inRate('window', duration, DEFAULT_RATE_LIMIT.windowMs),
+      fastlyReserve: inRate('fastly-reserve', nonNegativeInteger, DEFAULT_RATE_LIMIT.fastlyReserve)
     },
     limits: {
-      maxBodyBytes: positiveInteger(
-        top.at('limits').at('max-body-bytes'),
-        limits['max-body-bytes'],
-        DEFAULT_LIMITS.maxBodyBytes
-      ),
-      maxHeaderBytes: positiveInteger(
-        top.at('limits').at('max-header-bytes'),
-        limits['max-header-bytes'],
-        DEFAULT_LIMITS.maxHeaderBytes
-      ),
-      maxIdTokenBytes: positiveInteger(
-        top.at('limits').at('max-id-token-bytes'),
-        limits['max-id-token-bytes'],
-        DEFAULT_LIMITS.maxIdTokenBytes
-      ),
-      requestTimeoutMs: duration(
-        top.at('limits').at('request-timeout'),
-        limits['request-timeout'],
-        DEFAULT_LIMITS.requestTimeoutMs
-      ),
-      maxConcurrent: positiveInteger(
-        top.at('limits').at('max-concurrent'),
-        limits['max-concurrent'],
-        DEFAULT_LIMITS.maxConcurrent
-      )
+      maxBodyBytes: inLimits('max-body-bytes', positiveInteger, DEFAULT_LIMITS.maxBodyBytes),
+      maxHeaderBytes: inLimits('max-header-bytes', positiveInteger, DEFAULT_LIMITS.maxHeaderBytes),
+      maxIdTokenBytes: inLimits('max-id-token-bytes', positiveInteger, DEFAULT_LIMITS.maxIdTokenBytes),
+      requestTimeoutMs: inLimits('request-timeout', duration, DEFAULT_LIMITS.requestTimeoutMs),
+      maxConcurrent: inLimits('max-concurrent', positiveInteger, DEFAULT_LIMITS.maxConcurrent)
     }
   }
 }
