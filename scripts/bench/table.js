@@ -197,7 +197,8 @@ function broker(r) {
     ),
     '',
     `ID-token verification (RS256, key cached) on one core: ${formatSummary(v.perSecond, perSecond)}, ` +
-      `${formatSummary(v.cpuMicrosPerVerification, us => `${us.toFixed(0)} µs`)} of CPU each (${v.seconds} s per run).`
+      `${formatSummary(v.cpuMicrosPerVerification, us => `${us.toFixed(0)} µs`)} of CPU each, so ` +
+      `${formatSummary(v.perCoreFromCpu, perSecond)} per core of CPU time (${v.seconds} s per run).`
   ].join('\n')
 }
 
