@@ -237,6 +237,24 @@ describe('the fastly-token-broker bin', () => {
       const usage = await runBrokerBin([], DEMO_BROKER_ENV)
       expect(usage.code).toBe(2)
       expect(usage.stderr).toMatch(/--config FILE is required/)
+      const port = await runInProcess(['--config', 'broker.yaml', '--port', '70000'], DEMO_BROKER_ENV)
+      expect(port.code).toBe(2)
+      expect(port.stderr).toMatch(/--port: expected an integer from 0 to 65535, got "70000"/)
+      const unknown = await runInProcess(['--config', 'broker.yaml', '--verbose'], DEMO_BROKER_ENV)
+      expect(unknown.code).toBe(2)
+    })
+
+    it('says so in one line when the port is taken', async () => {
+      const taken = await startSimulator()
+      const { file, cleanup } = await writeBrokerConfig(base())
+      try {
+        const run = await runInProcess(['--config', file, '--port', String(taken.port)], DEMO_BROKER_ENV)
+        expect(run.code).toBe(1)
+        expect(run.stderr).toBe('fastly-token-broker: cannot listen (EADDRINUSE)\n')
+      } finally {
+        await cleanup()
+        await taken.close()
+      }
     })
   })
 })

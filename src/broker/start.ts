@@ -136,13 +136,19 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     void done.then(() => inFlight.delete(done))
   })
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, host, () => {
-      server.off('error', reject)
-      resolve()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (error) {
+    // Not listening (port taken, address not local): release the connections made so far.
+    await dispatcher.close()
+    throw error
+  }
   const sweeper = setInterval(() => {
     replay.sweep(now())
   }, 10_000)
