@@ -2,7 +2,9 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { AUDIT_CLAIMS, auditLine } from '../../src/broker/audit.js'
+import { readConfig } from '../../src/broker/config.js'
 import { compilePattern, isMatchAll } from '../../src/broker/glob.js'
+import { decide } from '../../src/broker/policy.js'
 import { FastlyBudget, RepositoryLimiter } from '../../src/broker/rate-limits.js'
 import { ReplayCache } from '../../src/broker/replay-cache.js'
 import { brokeredTokenName, MAX_TOKEN_NAME_LENGTH } from '../../src/broker/token-name.js'
@@ -102,6 +104,69 @@ describe('audit lines', () => {
         const allowed = ['time', 'decision', 'reason', 'status', ...AUDIT_CLAIMS] as string[]
         expect(Object.keys(parsed).every(k => allowed.includes(k))).toBe(true)
       })
+    )
+  })
+})
+
+describe('policy decisions', () => {
+  const file = 'policies.yaml'
+  const config = readConfig(
+    {
+      policies: [
+        {
+          name: 'deploy',
+          claims: { repository: 'acme/shop', ref: 'refs/heads/main' },
+          scope: ['global', 'purge_select'],
+          services: ['S1', 'S2'],
+          'max-expires-in': '30m'
+        },
+        { name: 'read', claims: { repository: 'acme/*' }, scope: 'global:read', 'max-expires-in': '5m' },
+        { name: 'purge', claims: { ref: 'refs/tags/v?*' }, scope: ['purge_all'], services: ['S3'] }
+      ]
+    },
+    file
+  )
+  const claims = fc.record({
+    repository: fc.constantFrom('acme/shop', 'acme/web', 'evil/shop', 'acme/shop/x'),
+    ref: fc.constantFrom('refs/heads/main', 'refs/tags/v1.2', 'refs/tags/v', 'refs/heads/dev')
+  })
+  const request = fc.record(
+    {
+      scopes: fc.uniqueArray(fc.constantFrom('global', 'purge_select', 'purge_all', 'global:read'), {
+        minLength: 1
+      }),
+      services: fc.uniqueArray(fc.constantFrom('S1', 'S2', 'S3', 'S4'), { maxLength: 3 }),
+      expiresInS: fc.integer({ min: 60, max: 7200 })
+    },
+    { requiredKeys: [] }
+  )
+
+  it('never grant beyond the policy they name, and name the part a refusal exceeds', () => {
+    fc.assert(
+      fc.property(claims, request, (who, asked) => {
+        const decision = decide(config.policies, who, asked)
+        const matching = config.policies.filter(p =>
+          p.claims.every(c => c.pattern.matches(who[c.claim as 'ref']))
+        )
+        if (decision.ok) {
+          const { policy, scopes, services, expiresInS } = decision.grant
+          expect(matching).toContain(policy)
+          expect(scopes.every(s => policy.scopes.includes(s))).toBe(true)
+          if (policy.services !== undefined) {
+            expect(services.length).toBeGreaterThan(0)
+            expect(services.every(s => policy.services?.includes(s))).toBe(true)
+          }
+          expect(expiresInS).toBeLessThanOrEqual(policy.maxExpiresInS)
+          if (asked.scopes) expect(scopes).toEqual(asked.scopes)
+          if (asked.services) expect(services).toEqual(asked.services)
+          if (asked.expiresInS) expect(expiresInS).toBe(asked.expiresInS)
+        } else if (decision.reason === 'no_policy') {
+          expect(matching).toEqual([])
+        } else {
+          expect(decision.policy).toBe(matching[0]?.name)
+        }
+      }),
+      { numRuns: 500 }
     )
   })
 })
