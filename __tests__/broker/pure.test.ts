@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { AUDIT_CLAIMS, auditLine } from '../../src/broker/audit.js'
-import { readConfig } from '../../src/broker/config.js'
+import { readConfig } from '../../src/broker/config-check.js'
 import { compilePattern, isMatchAll } from '../../src/broker/glob.js'
 import { decide } from '../../src/broker/policy.js'
 import { FastlyBudget, RepositoryLimiter } from '../../src/broker/rate-limits.js'

@@ -7,7 +7,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { parseDocument } from 'yaml'
-import { ConfigError, readConfig, type BrokerConfig } from './config.js'
+import { readConfig } from './config-check.js'
+import { ConfigError, type BrokerConfig } from './config.js'
 
 const CREDENTIAL_KEY =
   /pass(word|wd)?|secret|totp|otp|credential|api[-_]?(key|token)|private[-_]?key|^token$|^username$/i
