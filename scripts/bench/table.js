@@ -190,7 +190,6 @@ function values(r) {
   ].join('\n')
 }
 
-
 function broker(r) {
   const s = r.setup
   const v = r.verification
@@ -231,7 +230,6 @@ function broker(r) {
       `${formatSummary(v.perCoreFromCpu, perSecond)} per core of CPU time (${v.seconds} s per run).`
   ].join('\n')
 }
-
 
 const SECTIONS = { incident, client, action, values, broker }
 
