@@ -3,7 +3,7 @@
  * watch stderr while it runs and send it a signal, as a responder's Ctrl-C does.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { cliCommand } from './harness.js'
+import { assertNoForgedLines, cliCommand } from './harness.js'
 
 export interface ChildRun {
   child: ChildProcess
@@ -33,8 +33,16 @@ export function startCli(
       else watchers.push(w)
     }
   })
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(done =>
-    child.on('close', (code, signal) => done({ code, signal }))
+  // The run's whole output is scanned for forged commands when it ends, as runChild's is.
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done, fail) =>
+    child.on('close', (code, signal) => {
+      try {
+        assertNoForgedLines({ stdout: out, stderr: err })
+        done({ code, signal })
+      } catch (error) {
+        fail(error as Error)
+      }
+    })
   )
   child.stdin!.end(opts.stdin ?? '')
   return {
@@ -46,7 +54,8 @@ export function startCli(
       new Promise<void>((resolveWait, reject) => {
         if (pattern.test(err)) return resolveWait()
         watchers.push({ pattern, resolve: resolveWait })
-        void exit.then(() => reject(new Error(`the CLI ended before stderr matched ${pattern}:\n${err}`)))
+        const ended = () => reject(new Error(`the CLI ended before stderr matched ${pattern}:\n${err}`))
+        void exit.then(ended, ended)
       })
   }
 }

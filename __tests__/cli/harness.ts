@@ -127,7 +127,16 @@ export function runChild(
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s))
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s))
     child.on('error', reject)
-    child.on('close', code => resolve({ code: code ?? -1, stdout, stderr }))
+    child.on('close', code => {
+      // Scanned like every in-process run: the child's real streams are what a runner reads.
+      try {
+        assertNoForgedLines({ stdout, stderr })
+      } catch (error) {
+        reject(error as Error)
+        return
+      }
+      resolve({ code: code ?? -1, stdout, stderr })
+    })
     child.stdin.on('error', () => {})
     child.stdin.end(opts.stdin ?? '')
   })

@@ -68,8 +68,48 @@ describe('hostile token names', () => {
   })
 
   it('revoke --id reports command-shaped entries escaped, and sends none of them', async () => {
-    const entries = ['::stop-commands::FORGED', 'x##[warning]FORGED', '#[group]FORGED']
+    // (A `#` starts a comment in an id list, so `##[` cannot reach an entry here; the JSON form below
+    // carries it.) Blanks separate entries, so each of these is one entry.
+    const entries = ['::stop-commands::FORGED', 'ansi\u001b[31mFORGED', 'zw\u200b::error::FORGED']
     const r = await w.run(['revoke', '--ids-file', '-'], { stdin: entries.join('\n') })
+    expect(r.code).not.toBe(0)
+    for (const entry of entries) expect(r.stdout).toContain(logText(entry))
+    expect(w.sim.state.requests().some(q => q.path.includes('FORGED'))).toBe(false)
+  })
+})
+
+describe('hostile text on the incident paths (issue 11)', () => {
+  it('revoke --value with an admin token (reads, then bulk) shows the names escaped', async () => {
+    const leaked = [
+      w.sim.state.addToken({ user: DEMO, name: HOSTILE_NAMES[1]!, scope: 'global' }),
+      w.sim.state.addToken({ user: DEMO, name: HOSTILE_NAMES[3]!, scope: 'global' })
+    ]
+    const r = await w.run(['revoke', '--value', '-'], { stdin: leaked.map(t => t.access_token).join('\n') })
+    for (const t of leaked) {
+      expect(w.alive(t.id)).toBe(false)
+      expect(r.stdout).toContain(logText(t.name))
+    }
+  })
+
+  it('audit --json keeps the names exactly, in JSON no line of which is a command', async () => {
+    const r = await w.run(['--json', 'audit', '--name', '*'])
+    expect(r.code).toBe(0)
+    expect(JSON.stringify(JSON.parse(r.stdout))).toContain(JSON.stringify(HOSTILE_NAMES[0]!).slice(1, -1))
+  })
+
+  it('an id file of many command-shaped lines is refused with an escaped excerpt', async () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `::error::FORGED${i}`)
+    const r = await w.run(['revoke', '--ids-file', '-'], { stdin: lines.join('\n') })
+    expect(r.code).not.toBe(0)
+    expect(r.stdout + r.stderr).toContain(`"${logText('::error::FORGED0')}"`)
+    expect(w.sim.state.requests().some(q => q.path.includes('FORGED'))).toBe(false)
+  })
+
+  it('JSON id documents with command-shaped ids report them escaped, and send none', async () => {
+    const entries = ['::stop-commands::FORGED', 'a##[warning]FORGED']
+    const r = await w.run(['revoke', '--ids-file', '-'], {
+      stdin: JSON.stringify(entries.map(id => ({ id })))
+    })
     expect(r.code).not.toBe(0)
     for (const entry of entries) expect(r.stdout).toContain(logText(entry))
     expect(w.sim.state.requests().some(q => q.path.includes('FORGED'))).toBe(false)

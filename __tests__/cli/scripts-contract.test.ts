@@ -13,7 +13,7 @@ import fc from 'fast-check'
 import { COMMANDS } from '../../src/cli/run.js'
 import { malformedProblem } from '../../src/revoke/index.js'
 import { GLOBAL_OPTIONS } from '../../src/cli/context.js'
-import { CliWorld, DEMO, cliCommand } from './harness.js'
+import { CliWorld, DEMO, assertNoForgedLines, cliCommand } from './harness.js'
 
 const SECRET = 'QoU3neoxQQ6IPL8g7e-kkCjyWcwdNI7J'
 const run = promisify(execFile)
@@ -46,6 +46,7 @@ describe('pipes', () => {
     })
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1)
     expect(r.stderr).toMatch(/^\d+ tokens\nstatus=0\n$/)
+    assertNoForgedLines(r)
   })
 })
 

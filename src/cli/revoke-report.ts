@@ -126,7 +126,7 @@ export async function printRevokeReport(
             ? 'with the left ids (--left-file keeps them)'
             : mayHoldTokenValue(leftFile)
               ? 'with --ids-file and the --left-file path (not printed: it looks like a token value)'
-              : `with --ids-file ${leftFile}`) +
+              : `with --ids-file ${logText(leftFile)}`) +
           ' after the rate-limit window resets.'
       )
     }
@@ -146,7 +146,7 @@ export function warnSkippedSelf(
   const skipped = outcomes.find(o => o.outcome === 'skipped-self')
   if (!skipped) return
   ctx.note(
-    `warning: ${skipped.id ?? skipped.tokenId ?? 'one entry'} is the token making the requests (FASTLY_API_TOKEN) ` +
+    `warning: ${logText(skipped.id ?? skipped.tokenId ?? 'one entry')} is the token making the requests (FASTLY_API_TOKEN) ` +
       'and was not revoked; add --include-self to revoke it too (it goes last)'
   )
 }

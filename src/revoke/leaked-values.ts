@@ -8,6 +8,7 @@ import { revokeMany } from './revoke-many.js'
 import { ValueLedger, type LeakedValueOutcome, type LeakedValuesReport } from './value-ledger.js'
 import { readValues, type ValueRead } from './value-reads.js'
 import { revokeValuesThemselves, type SelfRevokeTarget } from './value-self-revoke.js'
+import { logText } from '../text/log-text.js'
 
 export type { LeakedValueOutcome, LeakedValuesReport } from './value-ledger.js'
 
@@ -185,7 +186,7 @@ async function revokeResolvedIds(
         ledger.settle(index, {
           ...known,
           outcome: 'already-gone',
-          reason: `its own read named token ${o.id}, which the API no longer knows (${o.reason ?? 'HTTP 404'})`
+          reason: `its own read named token ${logText(o.id)}, which the API no longer knows (${o.reason ?? 'HTTP 404'})`
         })
         break
       case 'left':

@@ -6,6 +6,7 @@ import { describeFailure } from './refusal.js'
 import type { ValueLedger } from './value-ledger.js'
 import type { ValueRead } from './value-reads.js'
 import { scrubValue } from './value-scrub.js'
+import { logText } from '../text/log-text.js'
 
 /**
  * Values that revoke themselves (DELETE /tokens/self with the value): when there is no admin
@@ -57,7 +58,7 @@ export async function revokeValuesThemselves(
     if (!owner) {
       const source: Owner['source'] = { rateLimit: undefined }
       owner = {
-        label: userId === undefined ? 'its owner' : `user ${userId}`,
+        label: userId === undefined ? 'its owner' : `user ${logText(userId)}`,
         source,
         budget: new WriteBudget(source, {
           deadline: options.deadline,
