@@ -3,6 +3,7 @@ import { DEMO_ACCOUNTS, DEMO_CUSTOMER_ID } from './demo.js'
 import type { BulkPolicy, SimulatorOptions, TwoFactorShape } from './options.js'
 import type { Simulator } from './start.js'
 import { startSimulator } from './start.js'
+import { logText } from '../text/log-text.js'
 
 /** Where the command talks and what stops it; the bin passes the process, tests their own. */
 export interface CliIo {
@@ -154,7 +155,10 @@ export async function runSimulatorCli(argv: string[], io: CliIo): Promise<number
   if (parsed.log) {
     options.onRequest = entry => {
       const faults = entry.faults.length > 0 ? ` [faults: ${entry.faults.join(', ')}]` : ''
-      io.stdout(`${entry.time} ${entry.method} ${entry.path} -> ${entry.status || 'dropped'}${faults}\n`)
+      // The method and path are whatever a client sent: the log may be a workflow step's.
+      io.stdout(
+        `${entry.time} ${logText(entry.method)} ${logText(entry.path)} -> ${entry.status || 'dropped'}${faults}\n`
+      )
     }
   }
   let sim: Simulator
