@@ -2,6 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { AUDIT_CLAIMS, auditLine } from '../../src/broker/audit.js'
+import { findForgedLines } from '../hardening/support/command-scan.js'
 import { readConfig } from '../../src/broker/config-check.js'
 import { compilePattern, isMatchAll } from '../../src/broker/glob.js'
 import { decide } from '../../src/broker/policy.js'
@@ -103,6 +104,26 @@ describe('audit lines', () => {
         expect(parsed.workflow).toBe(workflow)
         const allowed = ['time', 'decision', 'reason', 'status', ...AUDIT_CLAIMS] as string[]
         expect(Object.keys(parsed).every(k => allowed.includes(k))).toBe(true)
+      })
+    )
+  })
+
+  it('hold no workflow command, whatever a claim holds (a job may start the broker)', () => {
+    const hostile = fc
+      .tuple(
+        fc.string(),
+        fc.constantFrom('##[error]', '\n::error::', '\u2028::warning::', '\u009b'),
+        fc.string()
+      )
+      .map(parts => parts.join(''))
+    fc.assert(
+      fc.property(hostile, hostile, (workflow, environment) => {
+        const line = auditLine(
+          { decision: 'allow', reason: 'minted', status: 200, claims: { workflow, environment } },
+          new Date(0)
+        )
+        expect(findForgedLines(line)).toEqual([])
+        expect(JSON.parse(line)).toMatchObject({ workflow, environment })
       })
     )
   })

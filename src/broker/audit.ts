@@ -2,9 +2,13 @@
  * The audit log: one JSON line per decision, on stdout by default. It carries who asked (the
  * verified claims that identify a job), what was decided and why, and the token's id, never a
  * secret: no ID token, no Fastly token, no password. Claims are written only once verified; a
- * refused token contributes nothing of its own. JSON escapes control characters; U+2028/U+2029
- * are escaped too, since some log readers split lines on them.
+ * refused token contributes nothing of its own. The claims are the workflow's own words (a
+ * workflow or environment name may hold anything), and the log may be a workflow step's (a job can
+ * start a broker): jsonText writes C1 controls, U+2028/U+2029 (some log readers split lines on
+ * them), invisible characters and `##[` as `\u` escapes, the same JSON value.
  */
+import { jsonText } from '../text/json-text.js'
+
 export const AUDIT_CLAIMS = [
   'repository',
   'ref',
@@ -51,7 +55,5 @@ export function auditLine(entry: AuditEntry, now: Date): string {
   if (entry.services !== undefined) record.services = entry.services
   if (entry.expires_at !== undefined) record.expires_at = entry.expires_at
   if (entry.undelivered !== undefined) record.undelivered = entry.undelivered
-  return JSON.stringify(record)
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029')
+  return jsonText(record, 0)
 }

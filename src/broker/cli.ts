@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError } from './config.js'
 import { CredentialError } from './credentials.js'
 import { startBroker, type Broker } from './start.js'
+import { logText } from '../text/log-text.js'
 
 export interface BrokerCliIo {
   stdout(text: string): void
@@ -53,7 +54,9 @@ export async function runBrokerCli(argv: string[], io: BrokerCliIo): Promise<num
   }
   const portText = values.port ?? String(DEFAULT_BROKER_PORT)
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
-    io.stderr(`fastly-token-broker: --port: expected an integer from 0 to 65535, got "${portText}"\n`)
+    io.stderr(
+      `fastly-token-broker: --port: expected an integer from 0 to 65535, got "${logText(portText)}"\n`
+    )
     return 2
   }
   let broker: Broker
