@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError } from './config.js'
 import { CredentialError } from './credentials.js'
 import { startBroker, type Broker } from './start.js'
-import { logText } from '../text/log-text.js'
+import { guardLines, logText } from '../text/log-text.js'
 
 export interface BrokerCliIo {
   stdout(text: string): void
@@ -41,7 +41,7 @@ export async function runBrokerCli(argv: string[], io: BrokerCliIo): Promise<num
       }
     }))
   } catch (error) {
-    io.stderr(`fastly-token-broker: ${(error as Error).message}\n${USAGE}\n`)
+    io.stderr(`fastly-token-broker: ${guardLines((error as Error).message)}\n${USAGE}\n`)
     return 2
   }
   if (values.help) {
@@ -76,7 +76,8 @@ export async function runBrokerCli(argv: string[], io: BrokerCliIo): Promise<num
       : code !== undefined
         ? `cannot listen (${code})`
         : `cannot start: ${(error as Error).message}`
-    io.stderr(`fastly-token-broker: ${reason}\n`)
+    // A config problem quotes the file's keys and values: guarded like every other outside text.
+    io.stderr(`fastly-token-broker: ${guardLines(reason)}\n`)
     return 1
   }
   io.stdout(`listening on ${broker.url}\n`)
