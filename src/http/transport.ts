@@ -21,6 +21,12 @@ export interface CallOptions {
   signal?: AbortSignal
   /** Epoch ms (on the retry policy's clock): no request, wait or retry of this call ends after it. */
   deadline?: number
+  /**
+   * Stops the call gently: once aborted, no further request of it is sent and no wait goes on, but
+   * a request already in flight runs to its answer (which `signal` would cut off). For a graceful
+   * cancellation: a POST /tokens that is on its way may mint, and then its answer must arrive.
+   */
+  stop?: AbortSignal
 }
 
 export interface ApiRequest {
@@ -55,6 +61,8 @@ export interface TransportSettings {
   userAgent: string
   timeoutMs: number
   retry: RetryPolicy
+  /** Told what was clamped or ignored in an answer's headers (see rate-limit.ts). */
+  note?: (line: string) => void
 }
 
 /** What to do after a failed attempt. */
@@ -76,6 +84,9 @@ function checkCallOptions(call: CallOptions): void {
   if (call.signal !== undefined && !(call.signal instanceof AbortSignal)) {
     throw new TypeError('signal must be an AbortSignal')
   }
+  if (call.stop !== undefined && !(call.stop instanceof AbortSignal)) {
+    throw new TypeError('stop must be an AbortSignal')
+  }
 }
 
 /**
@@ -88,7 +99,11 @@ export class ApiTransport {
   async request(req: ApiRequest, call: CallOptions = {}): Promise<ApiAnswer> {
     checkCallOptions(call)
     const { retry, timeoutMs, endpoint, dispatcher, userAgent } = this.settings
-    const { deadline, signal } = call
+    const noteHeader = (line: string) => this.settings.note?.(`${req.method} ${req.path}: ${line}`)
+    const { deadline, signal, stop } = call
+    // Waits end on either; a request in flight only on `signal`.
+    const waitSignal =
+      stop === undefined ? signal : signal === undefined ? stop : AbortSignal.any([signal, stop])
     const url = endpoint.origin + endpoint.pathPrefix + req.path
     const headers: Record<string, string> = {
       'User-Agent': userAgent,
@@ -104,7 +119,7 @@ export class ApiTransport {
       deadline === undefined ? waitMs <= retry.maxRateLimitWaitMs : fitsDeadline(waitMs)
 
     for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw abortedFailure(req, attempt - 1)
+      if (signal?.aborted || stop?.aborted) throw abortedFailure(req, attempt - 1)
       const remaining = deadline === undefined ? Infinity : deadline - retry.now()
       if (remaining <= 0) throw deadlineFailure(req, attempt - 1)
 
@@ -143,7 +158,7 @@ export class ApiTransport {
           build: note => networkFailure(req, outcome.failure, outcome.cause, attempt, note)
         }
       } else {
-        const rateLimit = readRateLimit(outcome.headers)
+        const rateLimit = readRateLimit(outcome.headers, retry.now(), noteHeader)
         if (rateLimit !== undefined && req.method !== 'GET') req.onRateLimit?.(rateLimit)
         if (outcome.status >= 200 && outcome.status < 300) {
           return {
@@ -157,7 +172,7 @@ export class ApiTransport {
 
         if (outcome.status === 429) {
           const now = retry.now()
-          const resetAt = rateLimitResetAt(outcome.headers, now)
+          const resetAt = rateLimitResetAt(outcome.headers, now, noteHeader)
           const untilReset = resetAt.getTime() - now
           const waitMs = untilReset > 0 ? untilReset : backoffDelayMs(retry, attempt)
           let why: string | undefined
@@ -172,12 +187,14 @@ export class ApiTransport {
           if (why !== undefined) {
             throw rateLimitFailure(req, outcome, rateLimit, attempt, resetAt, now, why)
           }
-          await this.pause(waitMs, signal, req, attempt)
+          await this.pause(waitMs, waitSignal, req, attempt)
           continue
         }
 
         const serverError = outcome.status >= 500
-        const retryAfter = serverError ? readRetryAfterMs(outcome.headers, retry.now()) : undefined
+        const retryAfter = serverError
+          ? readRetryAfterMs(outcome.headers, retry.now(), noteHeader)
+          : undefined
         verdict = {
           repeatable: serverError && req.idempotent,
           waitMs: retryAfter ?? backoffDelayMs(retry, attempt),
@@ -202,7 +219,7 @@ export class ApiTransport {
             : `no retry: the next attempt would end after the caller's deadline`
         )
       }
-      await this.pause(verdict.waitMs, signal, req, attempt)
+      await this.pause(verdict.waitMs, waitSignal, req, attempt)
     }
   }
 
