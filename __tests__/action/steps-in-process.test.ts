@@ -17,6 +17,8 @@ function recordingRunner(inputs: Record<string, string>, state: Record<string, s
   const events: Event[] = []
   const runner: Runner = {
     getInput: name => (inputs[name] ?? '').trim(),
+    getRawInput: name => inputs[name] ?? '',
+    checkFiles: () => [],
     setSecret: value => void events.push({ call: 'setSecret', value }),
     setOutput: (name, value) => void events.push({ call: 'setOutput', name, value }),
     saveState: (name, value) => void events.push({ call: 'saveState', name, value }),

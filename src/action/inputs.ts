@@ -37,8 +37,10 @@ export interface ActionConfig {
 }
 
 export interface InputSources {
-  /** Raw input text as the runner passes it, '' when unset. */
+  /** Input text as the runner passes it (trimmed or not), '' when unset. */
   read(name: string): string
+  /** The input exactly as given (`INPUT_<NAME>` untrimmed); default `read`. Used for secrets. */
+  readRaw?(name: string): string
   readTextFile(path: string): string
   context: RunContext
   now: number
@@ -47,7 +49,9 @@ export interface InputSources {
 /** username, password, otp and totp-secret, each checked on its own; whether they fit the mode comes later. */
 function readCredentials(input: InputReader): Partial<MintCredentials> & { otpGiven: boolean } {
   const username = input.read('username') || undefined
-  const password = input.readRaw('password') || undefined
+  // Exactly as given (a password may start or end with a blank); only a blank one counts as unset.
+  const rawPassword = input.readRaw('password')
+  const password = rawPassword.trim() === '' ? undefined : rawPassword
   const otpText = input.read('otp')
   const totpSecret = input.read('totp-secret').replace(/[\s-]/g, '').toUpperCase() || undefined
   let otp: string | undefined
@@ -115,7 +119,7 @@ export function splitLeakedValues(text: string): { values: string[]; invalidLine
 }
 
 export function parseInputs(sources: InputSources): ActionConfig {
-  const input = inputReader(sources.read)
+  const input = inputReader(sources.read, sources.readRaw)
   const { read, fail } = input
 
   const modeText = read('mode') || 'token'

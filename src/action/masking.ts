@@ -32,12 +32,20 @@ export function maskSecretInputs(runner: Runner): number {
       }
     }
   }
-  for (const name of SECRET_INPUTS) mask(runner.getInput(name))
+  for (const name of SECRET_INPUTS) {
+    mask(runner.getInput(name))
+    // The raw form too (core.getInput trims): a password is sent exactly as given, blanks and all.
+    const raw = runner.getRawInput(name)
+    if (raw.trim() !== '' && raw !== raw.trim() && !masked.has(raw)) {
+      runner.setSecret(raw)
+      masked.add(raw)
+    }
+  }
   // A TOTP secret may be pasted with blanks or lowercase; mask the form the action will use too.
   const totp = runner.getInput('totp-secret')
   if (totp) mask(totp.replace(/[\s-]/g, '').toUpperCase())
   // Every line, also one that parsing will refuse: a malformed line may still hold a real token.
-  for (const line of runner.getInput('revoke-token-values').split(/\r?\n/)) mask(line)
+  for (const line of runner.getRawInput('revoke-token-values').split(/\r?\n/)) mask(line)
   // A leaked value pasted into the ids list by mistake must not be echoed as a "malformed id".
   for (const entry of runner.getInput('revoke-token-ids').split(/[\s,]+/))
     if (looksLikeTokenValue(entry)) mask(entry)

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { FastlyTokensClient, type RetryPolicy } from '../client/index.js'
+import type { Cancellation } from './cancellation.js'
 import { readRunContext, type RunContext } from './run-context.js'
 import { createActionsRunner, type Runner } from './runner.js'
 
@@ -22,6 +23,8 @@ export interface StepDeps {
   now(): number
   context: RunContext
   readTextFile(path: string): string
+  /** The runner's cancellation (main only); absent: the step cannot be cancelled. */
+  cancellation?: Cancellation
 }
 
 /** Reads are free and fast; this bounds a whole step's waiting on a struggling API. */
