@@ -129,6 +129,7 @@ export async function handOver(
     runner.info(
       `Verified with GET /tokens/self: scope ${logText(token.scope)}, ${servicesText(token.services)}, expires ${expires}`
     )
+    checkCancelled(deps.cancellation, `after the mint; token ${id} is in state and the post step revokes it`)
 
     stage = 'setting the step outputs'
     runner.setOutput('token', token.access_token)

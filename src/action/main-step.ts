@@ -172,7 +172,7 @@ export async function runMain(deps: StepDeps): Promise<void> {
       const idClient = config.apiToken ? base : minted
       const failure = await revokeIdsAndValues(deps, config, base, idClient)
       if (failure) failures.push(failure)
-    } else {
+    } else if (failures.length === 0) {
       runner.setOutput('revoked-ids', '[]')
       runner.setOutput('failed-ids', '[]')
     }

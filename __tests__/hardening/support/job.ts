@@ -72,6 +72,12 @@ export interface JobPlan {
   postClock?: ClockPlace
   /** Put a recording pass-through front between the steps and the simulator. */
   tap?: boolean
+  /** Runner variables for main (a broken runner file: a path, or undefined for unset). */
+  mainEnv?: Record<string, string | undefined>
+  /** The same for post. */
+  postEnv?: Record<string, string | undefined>
+  /** Signal main, as a runner does when the job is cancelled, once its stdout matches `line`. */
+  signalWhen?: { signal: NodeJS.Signals; line: RegExp }
 }
 
 export interface JobRecord {
@@ -101,7 +107,13 @@ export async function runJob(plan: JobPlan): Promise<JobRecord> {
     if (mainOffset !== undefined) sim.state.clock.set(Date.now() + mainOffset)
     const mainStartedAt = Date.now() + (mainOffset ?? 0)
     sim.state.faults = [...(plan.mainFaults ?? [])]
-    const main = await runStep({ step: 'main', debug: true, inputs, env: clockEnv(mainOffset) })
+    const main = await runStep({
+      step: 'main',
+      debug: true,
+      inputs,
+      env: { ...clockEnv(mainOffset), ...plan.mainEnv },
+      ...(plan.signalWhen ? { signalWhen: plan.signalWhen } : {})
+    })
 
     let postOffset = mainOffset
     if (plan.postClock) {
@@ -114,7 +126,7 @@ export async function runJob(plan: JobPlan): Promise<JobRecord> {
       debug: true,
       inputs,
       state: main.state,
-      env: clockEnv(postOffset)
+      env: { ...clockEnv(postOffset), ...plan.postEnv }
     })
     sim.state.faults = []
 
