@@ -26,6 +26,7 @@ import type { FaultRule, Simulator } from '../../src/simulator/index.js'
 import type { StepResult } from '../../scripts/run-action.js'
 import { artifactsOf, findLeaks, TOKEN_HOMES, type Secrets } from './support/leak-scan.js'
 import { BROKEN_KINDS, brokenRunnerFile, type BrokenKind } from './support/broken-files.js'
+import type { FrontAnswer, FrontOverride } from './support/loopback.js'
 import {
   DEMO,
   mintedAlive,
@@ -61,6 +62,10 @@ type MainOutcome =
   | 'fail-handed-back'
   /** the mint failed, and the listed ids / values were revoked all the same */
   | 'fail-mint-rest-done'
+  /** a create answer of the wrong shape: the client took the token back at once */
+  | 'fail-taken-back'
+  /** ...and could not (nothing to revoke it with): a warning names its id and expiry */
+  | 'fail-named-alive'
   | 'cancelled-before'
   | 'cancelled-after'
   /** the grace ended before POST /tokens answered: a warning names the token */
@@ -93,7 +98,27 @@ interface Scenario {
   runnerFile?: { file: RunnerFileName; kind: BrokenKind }
   /** The cancellation dimension. */
   signalWhen?: { signal: NodeJS.Signals; line: RegExp }
-  dimension?: 'hand-over' | 'cancellation' | 'incident-after-failed-mint'
+  dimension?: 'hand-over' | 'cancellation' | 'incident-after-failed-mint' | 'odd-answers'
+  /** Answers the front rewrites on their way back from the simulator. */
+  front?: Record<string, FrontOverride>
+  /** A debug line main must print (a corrected header). */
+  debugLine?: RegExp
+}
+
+/** The created token's JSON with `change` applied (a field set, or removed with undefined). */
+function createdWith(change: (token: Record<string, unknown>) => void): FrontOverride {
+  return {
+    rewrite: (answer: FrontAnswer) => {
+      if (answer.status !== 200) return answer
+      const token = JSON.parse(answer.body) as Record<string, unknown>
+      change(token)
+      return { ...answer, body: JSON.stringify(token) }
+    }
+  }
+}
+
+function headersWith(headers: Record<string, string>): FrontOverride {
+  return { rewrite: (answer: FrontAnswer) => ({ ...answer, headers: { ...answer.headers, ...headers } }) }
 }
 
 const LEAKED = 4
@@ -525,6 +550,93 @@ const SCENARIOS: Scenario[] = [
     main: 'fail-ids',
     post: 'nothing-minted',
     why: /^Fastly API POST \/tokens answered 503[^\n]*\n\d+ of \d+ token\(s\) could not be revoked/
+  },
+  // Odd answers are errors, not crashes (the API minted for real behind each rewritten answer).
+  {
+    label: 'odd answer: POST /tokens names the token with a number: one clear error, the token taken back',
+    dimension: 'odd-answers',
+    flow: 'username',
+    front: { 'POST /tokens': createdWith(t => (t.name = 42)) },
+    main: 'fail-taken-back',
+    post: 'nothing-minted',
+    why: /name is not a string; token \w+ was revoked at once \(DELETE \/tokens\/self with its own access token\)/
+  },
+  {
+    label: 'odd answer: POST /tokens without an id: the token revokes itself',
+    dimension: 'odd-answers',
+    flow: 'username',
+    front: { 'POST /tokens': createdWith(t => delete t.id) },
+    main: 'fail-taken-back',
+    post: 'nothing-minted',
+    why: /id is missing; the token it describes was revoked at once/
+  },
+  {
+    label: 'odd answer: an access_token with a line break, api-token at hand: revoked by id',
+    dimension: 'odd-answers',
+    flow: 'fallback',
+    front: {
+      'POST /tokens': createdWith(
+        t => (t.access_token = `${String(t.access_token).slice(0, 16)}\n${String(t.access_token).slice(16)}`)
+      )
+    },
+    main: 'fail-taken-back',
+    post: 'nothing-minted',
+    why: /access_token is not a single token.*; token \w+ was revoked at once \(DELETE \/tokens\/\w+ with the API token\)/
+  },
+  {
+    label:
+      'odd answer: an access_token with a blank and no api-token: a warning names the token and its expiry',
+    dimension: 'odd-answers',
+    flow: 'username',
+    front: {
+      'POST /tokens': createdWith(
+        t => (t.access_token = `${String(t.access_token).slice(0, 16)} ${String(t.access_token).slice(16)}`)
+      )
+    },
+    main: 'fail-named-alive',
+    post: 'nothing-minted',
+    why: /access_token is not a single token.*; token \w+ may be alive and could not be revoked/
+  },
+  {
+    label:
+      'odd answer: POST /tokens with a rate-limit reset 10^14 s ahead: minted, handed over, the reset clamped (debug)',
+    dimension: 'odd-answers',
+    flow: 'username',
+    front: {
+      'POST /tokens': headersWith({
+        'fastly-ratelimit-remaining': '10',
+        'fastly-ratelimit-reset': '99999999999999'
+      })
+    },
+    main: 'ok',
+    post: 'revoked',
+    debugLine: /POST \/tokens: Fastly-RateLimit-Reset "99999999999999" is more than an hour ahead; read as/
+  },
+  {
+    label:
+      'odd answer: DELETE /tokens (bulk) with a negative reset and a word for remaining: every id keeps its outcome',
+    dimension: 'odd-answers',
+    flow: 'ids',
+    front: {
+      'DELETE /tokens': headersWith({ 'fastly-ratelimit-remaining': 'many', 'fastly-ratelimit-reset': '-5' })
+    },
+    main: 'ok',
+    post: 'nothing-minted',
+    debugLine: /DELETE \/tokens: rate-limit headers ignored: Fastly-RateLimit-Remaining "many"/
+  },
+  {
+    label: 'odd answer: DELETE /tokens (bulk) with a reset 10^14 s ahead: every id keeps its outcome',
+    dimension: 'odd-answers',
+    flow: 'ids',
+    front: {
+      'DELETE /tokens': headersWith({
+        'fastly-ratelimit-remaining': '0',
+        'fastly-ratelimit-reset': '99999999999999'
+      })
+    },
+    main: 'ok',
+    post: 'nothing-minted',
+    debugLine: /DELETE \/tokens: Fastly-RateLimit-Reset "99999999999999" is more than an hour ahead/
   }
 ]
 
@@ -557,6 +669,7 @@ beforeAll(async () => {
         // Post writes only the summary: a broken summary file is broken for both steps.
         ...(fileEnv && s.runnerFile?.file === 'GITHUB_STEP_SUMMARY' ? { postEnv: fileEnv } : {}),
         ...(s.signalWhen ? { signalWhen: s.signalWhen } : {}),
+        ...(s.front ? { front: s.front } : {}),
         readOnlySelfRevoke: s.flow !== 'fallback',
         setup: setupFor(s.flow),
         ...(s.mainFaults ? { mainFaults: s.mainFaults } : {}),
@@ -686,6 +799,18 @@ function checkMain(s: Scenario, r: JobRecord): void {
       expect(JSON.parse(main.outputs['failed-ids']!)).toEqual([])
       break
     }
+    case 'fail-taken-back':
+    case 'fail-named-alive':
+      expect(error).toMatch(/^Fastly API POST \/tokens answered 200 but the body is not a created token/)
+      expect(error).not.toMatch(/\n/)
+      expect(main.outputs.token).toBeUndefined()
+      expect(main.state.token ?? '').toBe('')
+      expect(main.state['pending-mint'] ?? '').toBe('')
+      if (s.main === 'fail-named-alive')
+        expect(warningsOf(main)).toEqual([
+          expect.stringMatching(/^.*token (\w+) may be alive.*; it expires at \S+ at the latest$/)
+        ])
+      break
     case 'cancelled-before':
       expect(error).toMatch(
         /^The job was cancelled \(SIGTERM\) before the mint request was sent; nothing was minted\.$/
@@ -748,7 +873,9 @@ function strandedTokens(s: Scenario, r: JobRecord, namedByPost: string | undefin
     .filter(t => {
       if (t.id === namedByPost || (s.post === 'kept' && t.id === r.main.outputs['token-id'])) return false
       const warnings = [...commands(r.main, 'warning'), ...commands(r.post, 'warning')]
-      return !warnings.some(w => w.includes(`"${t.name}"`) && /expires at \S+/.test(w))
+      return !warnings.some(
+        w => (w.includes(`"${t.name}"`) || w.includes(`token ${t.id} `)) && /expires at \S+/.test(w)
+      )
     })
     .map(t => t.id)
 }
@@ -763,7 +890,11 @@ function checkNothingStranded(s: Scenario, r: JobRecord, namedByPost: string | u
     // The one token alive is the one the post step named, with its expiry: the job's owner knows.
     expect(alive.map(t => t.id)).toEqual([r.main.outputs['token-id']])
     expect(namedByPost).toBe(r.main.outputs['token-id'])
-  } else if (s.main === 'fail-stranded' || (s.main === 'cancelled-unanswered' && s.post === 'unanswered')) {
+  } else if (
+    s.main === 'fail-stranded' ||
+    s.main === 'fail-named-alive' ||
+    (s.main === 'cancelled-unanswered' && s.post === 'unanswered')
+  ) {
     // The API minted a token whose answer never arrived: the action cannot know its value, so
     // nothing can revoke it from the job. Its expiry is the backstop, and it is what was asked.
     expect(alive).toHaveLength(1)
@@ -783,7 +914,9 @@ function checkNoLeak(r: JobRecord): void {
   // A create answer cut in half may have carried part of the new token: not even that part may show.
   r.createAnswers.forEach((body, i) => {
     const partial = /"access_token":"([A-Za-z0-9_-]+)/.exec(body)?.[1]
-    if (partial && partial.length >= 8) secrets[`partial token ${i}`] = { value: partial, fragmentLength: 8 }
+    // A whole token that was handed over is the `token` secret above, with its homes.
+    if (partial && partial.length >= 8 && partial !== token)
+      secrets[`partial token ${i}`] = { value: partial, fragmentLength: 8 }
   })
   expect(findLeaks(artifactsOf(r.main), secrets)).toEqual([])
   expect(findLeaks(artifactsOf(r.post), secrets)).toEqual([])
@@ -797,6 +930,7 @@ describe('fault matrix: main and post, as the runner runs them (step debug on)',
     const r = record!
     checkMain(s, r)
     checkSummaryWarnings(s, r)
+    if (s.debugLine) expect(commands(r.main, 'debug').some(d => s.debugLine!.test(d))).toBe(true)
     const named = checkPost(s, r)
     checkNothingStranded(s, r, named)
     checkNoLeak(r)
@@ -855,8 +989,15 @@ describe('the count (issue 10: 0 stranded)', () => {
       handOver: count('hand-over'),
       cancellation: count('cancellation'),
       incidentAfterFailedMint: count('incident-after-failed-mint'),
+      oddAnswers: count('odd-answers'),
       requestFaults: count(undefined)
-    }).toEqual({ handOver: 17, cancellation: 5, incidentAfterFailedMint: 4, requestFaults: 68 })
+    }).toEqual({
+      handOver: 17,
+      cancellation: 5,
+      incidentAfterFailedMint: 4,
+      oddAnswers: 7,
+      requestFaults: 68
+    })
     // Filled by the matrix above; a scenario that did not run is a gap, not a pass.
     expect(stranded.size).toBe(SCENARIOS.length)
     expect([...stranded.values()].flat()).toEqual([])

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { FastlyTokensClient, type RetryPolicy } from '../client/index.js'
 import type { Cancellation } from './cancellation.js'
+import { logText } from '../text/log-text.js'
 import { readRunContext, type RunContext } from './run-context.js'
 import { createActionsRunner, type Runner } from './runner.js'
 
@@ -36,15 +37,18 @@ export function createStepDeps(env: Record<string, string | undefined> = process
   // The client must use only what the inputs say: a FASTLY_API_TOKEN exported by an earlier step
   // (or by this action's previous use in the job) must not become this step's credential.
   const clientEnv = { ...env, FASTLY_API_TOKEN: undefined, FASTLY_API_ENDPOINT: undefined }
+  const runner = createActionsRunner()
   return {
-    runner: createActionsRunner(),
+    runner,
     createClient: (request: ClientRequest) =>
       new FastlyTokensClient({
         baseUrl: request.baseUrl,
         ...(request.apiToken ? { apiToken: request.apiToken } : {}),
         ...(request.retry ? { retry: request.retry } : {}),
         userAgent: USER_AGENT,
-        env: clientEnv
+        env: clientEnv,
+        // What the client corrected in an answer (an out-of-range rate-limit header): debug only.
+        debug: line => runner.debug(logText(line))
       }),
     now: Date.now,
     context: readRunContext(),

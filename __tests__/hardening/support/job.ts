@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { runStep, type StepResult } from '../../../scripts/run-action.js'
 import { startSimulator, type FaultRule, type Simulator } from '../../../src/simulator/index.js'
 import type { Token } from '../../../src/types.js'
-import { startFront, type LoopbackServer } from './loopback.js'
+import { startFront, type FrontOverride, type LoopbackServer } from './loopback.js'
 
 export const DEMO = { user: 'demo@example.com', password: 'demo-password' } as const
 /** The default token name in the runner emulation's context: how a scenario's own tokens are told apart. */
@@ -72,6 +72,8 @@ export interface JobPlan {
   postClock?: ClockPlace
   /** Put a recording pass-through front between the steps and the simulator. */
   tap?: boolean
+  /** Routes the front answers itself or rewrites (implies the front). */
+  front?: Record<string, FrontOverride>
   /** Runner variables for main (a broken runner file: a path, or undefined for unset). */
   mainEnv?: Record<string, string | undefined>
   /** The same for post. */
@@ -100,7 +102,7 @@ export async function runJob(plan: JobPlan): Promise<JobRecord> {
   const sim = await startSimulator({ seed: 5, readOnlySelfRevoke: plan.readOnlySelfRevoke ?? true })
   let front: LoopbackServer | undefined
   try {
-    if (plan.tap) front = await startFront(sim.url, {})
+    if (plan.tap || plan.front) front = await startFront(sim.url, plan.front ?? {})
     const { inputs, secrets: seededSecrets } = plan.setup(sim, front?.url ?? sim.url)
 
     const mainOffset = plan.mainClock ? offsetFor(plan.mainClock) : undefined
