@@ -5,9 +5,11 @@
  * token is gone. Exits non-zero when anything deviates from that story.
  */
 import { runStep } from './run-action.js'
+import { stepTrouble } from './step-trouble.js'
 
-const { startSimulator } = await import('../lib/simulator/index.js').catch(() => {
-  console.error('lib/ is missing: run `npm run build` first (npm start does it for you).')
+const { startSimulator } = await import('../lib/simulator/index.js').catch(error => {
+  console.error(`The simulator in lib/ did not load: ${error.message}`)
+  console.error('Run the demo as `npm start`, which builds lib/ first and runs on Node 24.')
   process.exit(2)
 })
 
@@ -17,6 +19,11 @@ const expect = (ok, what) => {
 }
 const rule = title => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 72 - title.length))}`)
 const indent = text => (text.trim() === '' ? '  (empty)' : text.trimEnd().replace(/^/gm, '  '))
+/** A step that did not exit 0: its own error, or a crash with its stderr and what to do. */
+const explain = result => {
+  const trouble = stepTrouble(result)
+  if (trouble) console.log(trouble.lines.join('\n').replace(/^/gm, '  '))
+}
 
 const sim = await startSimulator({ port: 0 })
 try {
@@ -35,6 +42,7 @@ try {
   const main = await runStep({ step: 'main', inputs })
   rule(`main step: exit ${main.exitCode}, ${main.durationMs.toFixed(0)} ms (log as the runner shows it)`)
   console.log(indent(main.log))
+  explain(main)
   const masks = main.commands.filter(c => c.command === 'add-mask').length
   console.log(
     `  (${masks} values registered with ::add-mask:: before use, the password first, then the token: a runner shows them as ***)`
@@ -64,6 +72,7 @@ try {
   const post = await runStep({ step: 'post', inputs, state: main.state })
   rule(`post step: exit ${post.exitCode}, ${post.durationMs.toFixed(0)} ms`)
   console.log(indent(post.log))
+  explain(post)
   expect(post.exitCode === 0, `post exited ${post.exitCode}`)
 
   rule('job summary')

@@ -7,7 +7,7 @@
  * build, exactly like the runner runs dist/.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -194,11 +194,19 @@ export async function runStep({
   }
 
   const started = performance.now()
-  const child = spawn(process.execPath, [join(dist, step, 'index.js')], { cwd, env: childEnv })
+  // stderr goes to a file, not a pipe: node prints a fatal exception with blocking-unaware writes
+  // that lose the middle of a long text on a full pipe (the error line after a minified bundle's
+  // source line), and that text is all a crash leaves behind.
+  const errFile = join(dir, 'stderr')
+  const errFd = openSync(errFile, 'w')
+  const child = spawn(process.execPath, [join(dist, step, 'index.js')], {
+    cwd,
+    env: childEnv,
+    stdio: ['pipe', 'pipe', errFd]
+  })
+  closeSync(errFd)
   const out = []
-  const err = []
   child.stdout.on('data', chunk => out.push(chunk))
-  child.stderr.on('data', chunk => err.push(chunk))
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
   // A cancelled job: the runner signals the step while it runs (here: once a given line shows).
   let signalled = false
@@ -223,9 +231,9 @@ export async function runStep({
     env: readFileSync(files.GITHUB_ENV, 'utf8'),
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
   }
+  const stderr = readFileSync(errFile, 'utf8')
   rmSync(dir, { recursive: true, force: true })
   const stdout = Buffer.concat(out).toString('utf8')
-  const stderr = Buffer.concat(err).toString('utf8')
   return {
     step,
     exitCode,

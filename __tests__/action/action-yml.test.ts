@@ -85,27 +85,36 @@ describe('workflows', () => {
   )
 })
 
-describe('README', () => {
-  // The action section's workflow examples, each made a whole workflow (`on:` added when absent).
-  const readme = readFileSync('README.md', 'utf8')
-  const start = readme.indexOf('\n## The GitHub Action\n')
-  const section = readme.slice(start, readme.indexOf('\n## ', start + 1))
-  const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1]!)
-
-  it('has the three usage examples', () => expect(blocks.length).toBeGreaterThanOrEqual(3))
-
-  it.each(blocks.map((block, i) => [i + 1, block] as const))(
-    'example %i passes actionlint',
-    async (i, block) => {
-      const dir = mkdtempSync(join(tmpdir(), 'readme-lint-'))
-      const path = join(dir, `example-${i}.yml`)
-      writeFileSync(path, /^on:/m.test(block) ? block : `on: workflow_dispatch\n${block}`)
-      try {
-        const problems = await runLint(readFileSync(path, 'utf8'), path)
-        expect(problems.map(p => `${p.line}:${p.column} ${p.message}`)).toEqual([])
-      } finally {
-        rmSync(dir, { recursive: true, force: true })
-      }
-    }
+describe('workflow examples in the docs', () => {
+  // Every YAML block of README.md and docs/*.md that is a workflow (it has `jobs:`), each made a
+  // whole workflow (`on:` added when absent). Other YAML blocks (the broker's config) are not.
+  const pages = [
+    'README.md',
+    ...readdirSync('docs')
+      .filter(f => f.endsWith('.md'))
+      .map(f => join('docs', f))
+  ]
+  const blocks = pages.flatMap(page =>
+    [...readFileSync(page, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map(m => m[1]!)
+      .filter(block => /^jobs:/m.test(block))
+      .map((block, i) => [`${page} #${i + 1}`, block] as const)
   )
+
+  it("has the front page's three workflows and the purge example", () => {
+    expect(blocks.filter(([name]) => name.startsWith('README.md')).length).toBeGreaterThanOrEqual(3)
+    expect(blocks.length).toBeGreaterThanOrEqual(4)
+  })
+
+  it.each(blocks)('%s passes actionlint', async (name, block) => {
+    const dir = mkdtempSync(join(tmpdir(), 'docs-lint-'))
+    const path = join(dir, `${name.replace(/[^A-Za-z0-9]+/g, '-')}.yml`)
+    writeFileSync(path, /^on:/m.test(block) ? block : `on: workflow_dispatch\n${block}`)
+    try {
+      const problems = await runLint(readFileSync(path, 'utf8'), path)
+      expect(problems.map(p => `${p.line}:${p.column} ${p.message}`)).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })

@@ -62,7 +62,7 @@ afterAll(async () => {
 })
 
 describe('docs/examples', () => {
-  it('holds the four workflows the README describes', () => {
+  it('holds the four workflows docs/action.md describes', () => {
     expect(files).toEqual([
       'deploy-ephemeral-credentials.yml',
       'incident-response.yml',
