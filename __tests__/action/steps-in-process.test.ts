@@ -23,6 +23,7 @@ function recordingRunner(
     getInput: name => (inputs[name] ?? '').trim(),
     getRawInput: name => inputs[name] ?? '',
     checkFiles: () => [],
+    getIDToken: () => Promise.reject(new Error('no ID tokens in this test')),
     setSecret: value => void events.push({ call: 'setSecret', value }),
     setOutput: (name, value) => void events.push({ call: 'setOutput', name, value }),
     saveState: (name, value) => {

@@ -9,6 +9,7 @@ import { looksLikeTokenValue, parseCustomerId, parseOneTimeCode } from '../input
 import { parseTokenIdList } from '../revoke/index.js'
 import { parseApiUrl } from './api-url.js'
 import { parseAuditInputs, refuseAuditInputs, type AuditConfig } from './audit-inputs.js'
+import { parseBrokerInputs, type BrokerConfig } from './broker-inputs.js'
 import { InputError, inputReader, type InputReader } from './input-reader.js'
 import { parseMintInputs, type MintConfig, type MintCredentials } from './mint-inputs.js'
 import type { RunContext } from './run-context.js'
@@ -25,6 +26,8 @@ export interface ActionConfig {
   apiToken?: string
   /** Present when this run mints a token (a password was given). */
   mint?: MintConfig
+  /** Present when this run gets its token from the keyless broker (broker-url was given). */
+  broker?: BrokerConfig
   exportEnv: boolean
   /** Revoke the minted token in the post step. */
   revoke: boolean
@@ -163,7 +166,10 @@ export function parseInputs(sources: InputSources): ActionConfig {
 
   let audit: AuditConfig | undefined
   let mint: MintConfig | undefined
+  let broker: BrokerConfig | undefined
+  const brokerGiven = read('broker-url') !== ''
   if (mode === 'audit') {
+    if (brokerGiven) fail('broker-url', 'not used with mode: audit (audit mints nothing)')
     if (!apiToken)
       fail('api-token', 'required with mode: audit (the token whose tokens, or customer, to audit)')
     if (password) fail('password', 'not used with mode: audit (audit mints nothing)')
@@ -172,7 +178,17 @@ export function parseInputs(sources: InputSources): ActionConfig {
     audit = parseAuditInputs(input, sources.now)
   } else {
     refuseAuditInputs(input)
-    if (password) {
+    if (brokerGiven) {
+      broker = parseBrokerInputs(input)
+      if (dryRun)
+        fail('dry-run', 'a dry run cannot mint a token (minting is a write); remove broker-url or dry-run')
+      if (revokeIds.length > 0 && !broker.scope.split(' ').includes('global')) {
+        fail(
+          'revoke-token-ids',
+          `revoking with the minted token needs scope global (scope is "${broker.scope}"); set scope: global`
+        )
+      }
+    } else if (password) {
       if (!username && !apiToken)
         fail('username', 'required with password, unless api-token is given (the sudo flow)')
       if (dryRun)
@@ -209,6 +225,7 @@ export function parseInputs(sources: InputSources): ActionConfig {
     apiUrl,
     ...(apiToken ? { apiToken } : {}),
     ...(mint ? { mint } : {}),
+    ...(broker ? { broker } : {}),
     exportEnv,
     revoke,
     revokeIds,

@@ -9,6 +9,7 @@ import { UnusableCreatedTokenError } from '../client/index.js'
 import { formatDuration } from '../input/index.js'
 import { logText } from '../text/log-text.js'
 import { runAudit } from './audit-run.js'
+import { brokerMintAndHandOver } from './broker-mint.js'
 import { checkCancelled, StepCancelled } from './cancellation.js'
 import { describeFailure } from './failure.js'
 import { handOver } from './hand-over.js'
@@ -31,7 +32,8 @@ import {
 /** The runner files this run will write; all are checked before the first request. */
 function neededFiles(config: ActionConfig): RunnerFile[] {
   const files: RunnerFile[] = ['GITHUB_OUTPUT']
-  if (config.mint) files.push('GITHUB_STATE', ...(config.exportEnv ? (['GITHUB_ENV'] as const) : []))
+  if (config.mint || config.broker)
+    files.push('GITHUB_STATE', ...(config.exportEnv ? (['GITHUB_ENV'] as const) : []))
   return files
 }
 
@@ -161,8 +163,10 @@ export async function runMain(deps: StepDeps): Promise<void> {
     }
 
     let minted: FastlyTokensClient | undefined
-    if (config.mint) {
-      const outcome = await mintAndHandOver(deps, config, config.mint, base)
+    if (config.mint || config.broker) {
+      const outcome = config.broker
+        ? await brokerMintAndHandOver(deps, config, config.broker, base)
+        : await mintAndHandOver(deps, config, config.mint!, base)
       minted = outcome.own
       if (outcome.failure) failures.push(outcome.failure)
     }

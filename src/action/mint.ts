@@ -25,7 +25,7 @@ export interface MintDeps {
 }
 
 /** The expiry to ask for: now + expires-in, in whole seconds. */
-export function askedExpiry(config: MintConfig, now: number): string {
+export function askedExpiry(config: Pick<MintConfig, 'expiresInMs'>, now: number): string {
   return apiTimestamp(now + config.expiresInMs)
 }
 

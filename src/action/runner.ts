@@ -17,6 +17,11 @@ export interface Runner {
   getRawInput(name: string): string
   /** What keeps each of these runner files from being written ([] when all can be). */
   checkFiles(names: readonly RunnerFile[]): string[]
+  /**
+   * An OIDC ID token for `audience` from the runner (`permissions: id-token: write`). Rejects
+   * with one clear line when the job may not have one.
+   */
+  getIDToken(audience: string): Promise<string>
   /** Asks the runner to replace this value with *** in every later log line. */
   setSecret(value: string): void
   setOutput(name: string, value: string): void
@@ -60,6 +65,22 @@ export function createActionsRunner(): Runner {
     getInput: name => core.getInput(name),
     getRawInput: name => core.getInput(name, { trimWhitespace: false }),
     checkFiles: names => runnerFileProblems(names),
+    getIDToken: async audience => {
+      // The runner sets these two only for a job with `permissions: id-token: write`.
+      if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new Error(
+          'broker-url needs an OIDC ID token from the runner, but ACTIONS_ID_TOKEN_REQUEST_URL is not set: give the job `permissions: id-token: write` (and contents: read)'
+        )
+      }
+      try {
+        return await core.getIDToken(audience)
+      } catch (error) {
+        const why = logText(error instanceof Error ? error.message : String(error))
+        throw new Error(
+          `The runner did not issue an ID token for audience "${logText(audience)}" (${why}); check the job's \`permissions: id-token: write\``
+        )
+      }
+    },
     setSecret: value => core.setSecret(value),
     setOutput: (name, value) => {
       requireRunnerFile('GITHUB_OUTPUT')
