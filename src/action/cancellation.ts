@@ -24,6 +24,14 @@ export class StepCancelled extends Error {
   override name = 'StepCancelled'
 }
 
+/**
+ * Lets a signal that arrived during the synchronous start be handled (Node runs signal handlers
+ * from the event loop only), so the check that follows sees it before a request is dispatched.
+ */
+export function letSignalsIn(): Promise<void> {
+  return new Promise(resolve => setImmediate(resolve))
+}
+
 /** Throws StepCancelled with `what` (e.g. "before minting") once the step was cancelled. */
 export function checkCancelled(cancellation: Cancellation | undefined, what: string): void {
   if (cancellation?.stop.aborted)

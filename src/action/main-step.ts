@@ -10,7 +10,7 @@ import { formatDuration } from '../input/index.js'
 import { logText } from '../text/log-text.js'
 import { runAudit } from './audit-run.js'
 import { brokerMintAndHandOver } from './broker-mint.js'
-import { checkCancelled, StepCancelled } from './cancellation.js'
+import { checkCancelled, letSignalsIn, StepCancelled } from './cancellation.js'
 import { describeFailure } from './failure.js'
 import { handOver } from './hand-over.js'
 import { revokeIdsAndValues } from './incident.js'
@@ -150,6 +150,7 @@ export async function runMain(deps: StepDeps): Promise<void> {
     })
     const fileProblems = runner.checkFiles(neededFiles(config))
     if (fileProblems.length > 0) throw new RunnerFilesError(fileProblems.join('\n'))
+    await letSignalsIn()
     checkCancelled(deps.cancellation, 'before any request was sent')
     const base = deps.createClient({
       baseUrl: config.apiUrl,
