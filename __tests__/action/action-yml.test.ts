@@ -69,6 +69,7 @@ describe('action.yml', () => {
       mode: 'token',
       'revoke-matching': 'false',
       'dry-run': 'false',
+      'revoke-include-self': 'false',
       'api-url': DEFAULT_API_URL
     })
   })

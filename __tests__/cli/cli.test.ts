@@ -60,14 +60,26 @@ describe('help, version and usage errors', () => {
     expect(insecure.code).toBe(2)
     expect(insecure.stderr).toContain('loopback')
   })
-  it('exits 3 when the API refuses the caller or cannot be reached', async () => {
-    const refused = await w.run(['list'], { env: { FASTLY_API_TOKEN: 'x'.repeat(32) } })
-    expect(refused.code).toBe(3)
-    expect(refused.stderr).toContain('401')
-    expect(refused.stderr).not.toContain('x'.repeat(32))
-    const closed = await w.run(['list', '--api-url', 'http://127.0.0.1:1'])
-    expect(closed.code).toBe(3)
-  })
+  // Every command that talks to the API, against a wrong token and a closed port: the same code.
+  const API_COMMANDS: string[][] = [
+    ['list'],
+    ['audit'],
+    ['audit', '--name', 'ci-*', '--revoke-matching'],
+    ['revoke', '--id', 'a'.repeat(22)],
+    ['revoke', '--id', 'a'.repeat(22), '--dry-run'],
+    ['revoke', '--current', '--dry-run']
+  ]
+  it.each(API_COMMANDS.map(args => [args.join(' '), args] as const))(
+    'exits 3 when the API refuses the caller or cannot be reached: %s',
+    async (_, args) => {
+      const refused = await w.run(args, { env: { FASTLY_API_TOKEN: 'x'.repeat(32) } })
+      expect(refused.code).toBe(3)
+      expect(refused.stderr).toContain('401')
+      expect(refused.stderr).not.toContain('x'.repeat(32))
+      const closed = await w.run([...args, '--api-url', 'http://127.0.0.1:1'])
+      expect(closed.code).toBe(3)
+    }
+  )
 })
 
 describe('list', () => {
@@ -175,20 +187,30 @@ describe('revoke', () => {
     expect(r.stdout).toContain('3 revoked (3 verified)')
     expect([a, b, c].some(id => w.alive(id!))).toBe(false)
   })
-  it('exits 1 when some ids are not revoked; --json gives the engine report', async () => {
+  it('exits 1 when some ids are not revoked; --json gives the versioned report', async () => {
     const [a] = w.sim.state.addTokens(1, { user: DEMO }).map(t => t.id)
     const bogus = 'bogus0000000000000000x'
     const r = await w.run(['revoke', '--json', '--ids-file', '-'], { stdin: `${a},${bogus}` })
     expect(r.code).toBe(1)
     const report = JSON.parse(r.stdout)
-    expect(report).toMatchObject({
+    expect(report).toEqual({
+      version: 1,
+      mode: 'ids',
+      dryRun: false,
+      counts: { revoked: 1, 'not-found': 1 },
       outcomes: [
-        { id: a, outcome: 'revoked', verified: true },
+        {
+          id: a,
+          name: expect.any(String),
+          owner: expect.any(String),
+          type: 'user',
+          outcome: 'revoked',
+          verified: true
+        },
         { id: bogus, outcome: 'not-found', reason: expect.stringContaining('404') }
       ],
       writes: 1,
-      leftIds: [],
-      complete: true
+      reads: expect.any(Number)
     })
     expect(report.reads).toBeGreaterThan(0)
   })
@@ -213,7 +235,7 @@ describe('revoke', () => {
     expect(w.sim.state.writesUsed(DEMO)).toBe(before)
     expect(ids.every(id => w.alive(id))).toBe(true)
   })
-  it('reports left ids, writes them to --left-file and exits 1 when the budget runs out; the file finishes the job', async () => {
+  it('reports left ids, writes them to --left-file and exits 5 (rerun) when the budget runs out; the file finishes the job', async () => {
     const world = await CliWorld.start({ writeLimitPerHour: 2, maxBulkIds: 10 })
     try {
       const ids = world.sim.state.addTokens(30, { user: DEMO }).map(t => t.id)
@@ -229,9 +251,12 @@ describe('revoke', () => {
         '--left-file',
         left
       ])
-      expect(first.code).toBe(1)
+      expect(first.code).toBe(5)
       expect(first.stderr).toContain(`--ids-file ${left}`)
-      const leftIds = (await readFile(left, 'utf8')).trim().split('\n')
+      const leftLines = (await readFile(left, 'utf8')).trim().split('\n')
+      // The learned bulk size rides along as a comment, for the resume to start at.
+      expect(leftLines).toContain('# bulk-cap: 10')
+      const leftIds = leftLines.filter(line => !line.startsWith('#'))
       expect(leftIds).toHaveLength(10)
       world.sim.state.clock.advance(3_600_000)
       const second = await world.run(['revoke', '--ids-file', left, '--chunk-size', '10'])
@@ -250,28 +275,43 @@ describe('revoke', () => {
       env: { FASTLY_API_TOKEN: undefined }
     })
     expect(r.code).toBe(0)
-    expect(JSON.parse(r.stdout)).toEqual([
-      {
-        index: 0,
-        tokenId: live.id,
-        name: 'pasted-in-chat',
-        userId: expect.any(String),
-        outcome: 'revoked',
-        verified: true
-      },
-      { index: 1, outcome: 'already-gone', reason: expect.stringContaining('401') }
-    ])
+    expect(JSON.parse(r.stdout)).toEqual({
+      version: 1,
+      mode: 'values',
+      dryRun: false,
+      counts: { revoked: 1, 'already-gone': 1 },
+      outcomes: [
+        {
+          id: live.id,
+          position: 1,
+          name: 'pasted-in-chat',
+          owner: expect.any(String),
+          outcome: 'revoked',
+          verified: true
+        },
+        { position: 2, outcome: 'already-gone', reason: expect.stringContaining('401') }
+      ],
+      writes: 1,
+      reads: expect.any(Number)
+    })
     for (const v of [live.access_token, gone.access_token]) expect(r.stdout + r.stderr).not.toContain(v)
     expect(w.alive(live.id)).toBe(false)
   })
-  it('exits 1 when a value cannot be revoked', async () => {
+  it('exits 1 when a value cannot revoke itself (no admin token); an admin token revokes it by id', async () => {
     const world = await CliWorld.start({ readOnlySelfRevoke: false })
     try {
       const ro = world.sim.state.addToken({ user: DEMO, name: 'ro', scope: 'global:read' })
-      const r = await world.run(['revoke', '--value', '-'], { stdin: ro.access_token })
+      const r = await world.run(['revoke', '--value', '-'], {
+        stdin: ro.access_token,
+        env: { FASTLY_API_TOKEN: undefined }
+      })
       expect(r.code).toBe(1)
       expect(r.stdout).toMatch(/#1\s+\S+\s+ro\s+failed\s+HTTP 403/)
       expect(r.stderr).not.toContain(ro.access_token)
+      const admin = await world.run(['revoke', '--value', '-'], { stdin: ro.access_token })
+      expect(admin.code).toBe(0)
+      expect(admin.stdout).toMatch(/#1\s+\S+\s+ro\s+revoked \(verified\)/)
+      expect(world.alive(ro.id)).toBe(false)
     } finally {
       await world.close()
     }
@@ -330,18 +370,27 @@ describe('audit', () => {
     const json = JSON.parse(
       (await w.run(['audit', '--json', '--name', 'ci-*', '--unused-days', '30'])).stdout
     )
-    expect(json.matches.map((t: { name: string }) => t.name).sort()).toEqual(['ci-stale-1', 'ci-stale-2'])
+    expect(json).toMatchObject({ version: 1, mode: 'audit', dryRun: true, counts: { matched: 2 } })
+    expect(json.outcomes.map((o: { name: string }) => o.name).sort()).toEqual(['ci-stale-1', 'ci-stale-2'])
+    expect(json.outcomes[0]).toEqual({
+      id: expect.any(String),
+      name: expect.any(String),
+      owner: expect.any(String),
+      type: 'user',
+      outcome: 'matched'
+    })
+    expect(json.tokens.map((t: { name: string }) => t.name).sort()).toEqual(['ci-stale-1', 'ci-stale-2'])
     expect(json.scanned).toBeGreaterThan(2)
   })
   it('--created-before takes a date or an age, the same rule as the action', async () => {
     const byAge = await w.run(['audit', '--json', '--name', 'ci-*', '--created-before', '150d'])
     expect(byAge.code).toBe(0)
-    expect(JSON.parse(byAge.stdout).matches.map((t: { name: string }) => t.name)).toEqual(['ci-stale-2'])
+    expect(JSON.parse(byAge.stdout).tokens.map((t: { name: string }) => t.name)).toEqual(['ci-stale-2'])
     const impossible = await w.run(['audit', '--created-before', '2024-02-31'])
     expect(impossible.code).toBe(2)
     expect(impossible.stderr).toContain('--created-before: expected a date')
   })
-  it('--revoke-matching --dry-run spends no write; --revoke-matching revokes the matches and nests the report', async () => {
+  it('--revoke-matching --dry-run spends no write; --revoke-matching revokes the matches, outcomes in the same schema', async () => {
     const before = w.sim.state.writesUsed(DEMO)
     const dry = await w.run(['audit', '--name', 'ci-stale-*', '--revoke-matching', '--dry-run'])
     expect(dry.code).toBe(0)
@@ -350,15 +399,43 @@ describe('audit', () => {
     const real = await w.run(['audit', '--json', '--name', 'ci-stale-*', '--revoke-matching'])
     expect(real.code).toBe(0)
     const json = JSON.parse(real.stdout)
-    expect(json.revoke.outcomes.map((o: { outcome: string }) => o.outcome)).toEqual(['revoked', 'revoked'])
-    expect(json.matches).toHaveLength(2)
+    expect(json).toMatchObject({ version: 1, mode: 'audit', dryRun: false, counts: { revoked: 2 } })
+    expect(
+      json.outcomes.map((o: { outcome: string; name: string }) => [o.outcome, o.name.slice(0, 8)])
+    ).toEqual([
+      ['revoked', 'ci-stale'],
+      ['revoked', 'ci-stale']
+    ])
+    expect(json.tokens).toHaveLength(2)
     expect(w.sim.state.tokens().some(t => t.name.startsWith('ci-stale'))).toBe(false)
   })
-  it('never revokes the token making the requests', async () => {
+  it('never revokes the token making the requests unless --include-self: skipped-self, a warning, exit 1', async () => {
     const r = await w.run(['audit', '--name', 'responder', '--revoke-matching'])
-    expect(r.code).toBe(0)
-    expect(r.stderr).toContain('it is the token making the requests')
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(new RegExp(`${w.callerId}\\s+skipped-self`))
+    expect(r.stderr).toContain('add --include-self to revoke it too')
     expect(w.alive(w.callerId)).toBe(true)
+  })
+  it('revoke --id with the caller among the ids keeps it, even with --json; --include-self revokes it last', async () => {
+    const world = await CliWorld.start()
+    try {
+      const others = world.sim.state.addTokens(2, { user: DEMO }).map(t => t.id)
+      const ids = [world.callerId, ...others].join(',')
+      const kept = await world.run(['revoke', '--json', '--id', ids])
+      expect(kept.code).toBe(1)
+      expect(kept.stderr).toContain(`warning: ${world.callerId} is the token making the requests`)
+      expect(world.alive(world.callerId)).toBe(true)
+      expect(others.some(id => world.alive(id))).toBe(false)
+      const dry = await world.run(['revoke', '--id', world.callerId, '--include-self', '--dry-run'])
+      expect(dry.stdout).toContain('would be revoked last')
+      const asked = await world.run(['revoke', '--id', world.callerId, '--include-self'])
+      expect(asked.code).toBe(0)
+      expect(world.alive(world.callerId)).toBe(false)
+      const log = world.sim.state.requests()
+      expect(log.filter(e => e.method === 'DELETE').at(-1)).toMatchObject({ path: '/tokens/self' })
+    } finally {
+      await world.close()
+    }
   })
   it('refuses --revoke-matching without a filter, and bad filters (exit 2)', async () => {
     for (const args of [

@@ -84,7 +84,8 @@ describe('revoke-token-values', () => {
     withSimulator({}, async sim => {
       const [live, revoked] = sim.state.addTokens(2, { user: DEMO.user, name: 'leaked-ci' })
       sim.state.revokeToken(revoked!.id)
-      const unknownValue = 'neverIssued_value-0000000000000000'
+      // 32 characters of the token alphabet: the shape of a token, so the API's 401 means gone.
+      const unknownValue = 'neverIssued_value-00000000000000'
       const values = [live!.access_token, revoked!.access_token, unknownValue]
       const main = await runStep({
         step: 'main',
@@ -105,8 +106,34 @@ describe('revoke-token-values', () => {
       // Every value was masked before the first request line of the step.
       const masks = main.commands.filter(c => c.command === 'add-mask').map(c => c.message)
       for (const value of values) expect(masks).toContain(value)
-      expect(main.summary).toContain('### Leaked values: 3 revoked or already gone, 0 failed')
+      expect(main.summary).toContain('### Leaked values: 3 revoked or already gone, 0 not')
       assertNoLeak(main, { live: live!.access_token, revoked: revoked!.access_token, unknown: unknownValue })
+    }))
+
+  it('strips pasted wrappings (the cleaned value masked first), and calls a mangled value malformed, never gone', () =>
+    withSimulator({}, async sim => {
+      const [a, b, c] = sim.state.addTokens(3, { user: DEMO.user, name: 'pasted' })
+      const mangled = `${c!.access_token.slice(0, 30)}xyz`
+      const lines = [`"${a!.access_token}",`, `Bearer ${b!.access_token}`, `FASTLY_API_TOKEN='${mangled}'`]
+      const main = await runStep({
+        step: 'main',
+        inputs: { 'revoke-token-values': lines.join('\n'), 'api-url': sim.url },
+        debug: true
+      })
+      expect(sim.state.token(a!.id)).toBeUndefined()
+      expect(sim.state.token(b!.id)).toBeUndefined()
+      const outcomes = JSON.parse(main.outputs['value-outcomes']!)
+      expect(outcomes.map((o: { outcome: string }) => o.outcome)).toEqual(['revoked', 'revoked', 'malformed'])
+      // A mangled value is not proof that anything is gone: the step fails and says so.
+      expect(main.exitCode).toBe(1)
+      // The cleaned values were masked before the first plain line of the step.
+      const firstLine = main.commands.findIndex(cmd => cmd.command === undefined)
+      const masksBefore = main.commands
+        .slice(0, firstLine)
+        .filter(cmd => cmd.command === 'add-mask')
+        .map(cmd => cmd.message)
+      for (const v of [a!.access_token, b!.access_token, mangled]) expect(masksBefore).toContain(v)
+      assertNoLeak(main, { a: a!.access_token, b: b!.access_token, mangled })
     }))
 })
 

@@ -65,3 +65,36 @@ describe('invalid inputs fail before any request', () => {
     })
   )
 })
+
+describe('a leaked value pasted into revoke-token-ids, in any wrapping', () => {
+  const V = 'X-srxc_zLpchro9ngNBVgyofN_jqQFJ2'
+  const WRAPPED = [
+    `"${V}"`,
+    `${V};`,
+    `FASTLY_API_TOKEN=${V}`,
+    `Bearer ${V}`,
+    `'${V}',`,
+    `Fastly-Key:${V}`,
+    `\`${V}\``
+  ]
+  it.each(WRAPPED)('%s: masked first, refused before any request, never echoed', entry =>
+    withSimulator({}, async sim => {
+      const main = await runStep({
+        step: 'main',
+        inputs: {
+          'api-url': sim.url,
+          'api-token': SECRETS['api-token'],
+          'revoke-token-ids': `aaaaaaaaaaaaaaaaaaaaaa, ${entry}`
+        },
+        debug: true
+      })
+      expect(main.exitCode).toBe(1)
+      expect(messages(main, 'error')[0]).toContain('input "revoke-token-ids"')
+      expect(sim.state.requests()).toEqual([])
+      const firstLine = main.commands.findIndex(c => c.command === undefined)
+      const masked = main.commands.slice(0, firstLine).filter(c => c.command === 'add-mask')
+      expect(masked.map(c => c.message)).toContain(V)
+      assertNoLeak(main, { ...SECRETS, value: V })
+    })
+  )
+})

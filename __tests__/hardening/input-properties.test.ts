@@ -223,7 +223,7 @@ const generatedInputs: fc.Arbitrary<Generated> = fc
         const value = inputs[name]?.trim()
         if (value && value.length >= 6) secrets[name] = value
       }
-      const values = splitLeakedValues(inputs['revoke-token-values'] ?? '').values
+      const values = splitLeakedValues(inputs['revoke-token-values'] ?? '')
       values.forEach((v, i) => (secrets[`value ${i + 1}`] = v))
       return { inputs: inputs as Record<string, string>, idsFile, secrets }
     })

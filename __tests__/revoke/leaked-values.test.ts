@@ -78,8 +78,8 @@ describe('revokeLeakedValues', () => {
     expect(outcomes[0]).toMatchObject({ index: 0, outcome: 'revoked' })
     expect(outcomes[1]).toMatchObject({
       index: 1,
-      outcome: 'failed',
-      reason: expect.stringContaining('not a usable')
+      outcome: 'malformed',
+      reason: expect.stringContaining('never sent')
     })
     expect(outcomes[2]).toMatchObject({ index: 2, outcome: 'revoked', reason: 'same value as #1' })
     expect(w.sim.state.requests().filter(r => r.method === 'DELETE')).toHaveLength(1)

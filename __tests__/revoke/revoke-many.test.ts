@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach } from '@jest/globals'
 import { revokeMany, type RevokeProgress } from '../../src/revoke/index.js'
-import { ADMIN, bogusIds, DEMO, START, startWorld, type World } from './world.js'
+import { ADMIN, bogusIds, DEMO, START, startWorld, writesLogged, type World } from './world.js'
 
 let world: World | undefined
 afterEach(async () => {
@@ -122,7 +122,7 @@ describe('planning with reads', () => {
     const foreign = w.sim.state.addToken({ user: ADMIN, name: 'admin-token' }).id
     const own = w.sim.state.addToken({ user: DEMO, name: 'own' }).id
     const report = await revokeMany(w.client, [foreign, own])
-    expect(report.outcomes).toEqual([
+    expect(report.outcomes).toMatchObject([
       { id: foreign, outcome: 'forbidden', reason: expect.stringContaining('HTTP 403') },
       { id: own, outcome: 'revoked', verified: true }
     ])
@@ -163,11 +163,26 @@ describe('planning with reads', () => {
     expect(w.sim.state.writesUsed(DEMO)).toBe(0)
   })
 
-  it('revokes the token making the requests last, after the reads that need it', async () => {
+  it('keeps the token making the requests unless asked: skipped-self, no write for it, the rest revoked', async () => {
     world = await startWorld()
     const w = world
     const others = w.sim.state.addTokens(3, { user: DEMO }).map(t => t.id)
-    const report = await revokeMany(w.client, [w.callerId, ...others])
+    for (const dryRun of [true, false]) {
+      const report = await revokeMany(w.client, [...others.slice(0, 1), w.callerId, ...others.slice(1)], {
+        dryRun
+      })
+      expect(report.outcomes[1]).toMatchObject({ id: w.callerId, outcome: 'skipped-self' })
+      expect(report.outcomes.filter(o => o.outcome === (dryRun ? 'would-revoke' : 'revoked'))).toHaveLength(3)
+    }
+    expect(w.sim.state.requests().some(r => r.method === 'DELETE' && r.path === '/tokens/self')).toBe(false)
+    expect(alive(w).has(w.callerId)).toBe(true)
+  })
+
+  it('revokes the token making the requests last when asked, after the reads that need it', async () => {
+    world = await startWorld()
+    const w = world
+    const others = w.sim.state.addTokens(3, { user: DEMO }).map(t => t.id)
+    const report = await revokeMany(w.client, [w.callerId, ...others], { includeSelf: true })
     expect(report.outcomes[0]).toMatchObject({ id: w.callerId, outcome: 'revoked', verified: true })
     expect(report.outcomes.slice(1).every(o => o.outcome === 'revoked' && o.verified)).toBe(true)
     const log = w.sim.state.requests()
@@ -193,7 +208,7 @@ describe('never reporting revoked what was not', () => {
     const ids = w.sim.state.addTokens(4, { user: DEMO }).map(t => t.id)
     resurrect = ids[2]
     const report = await revokeMany(w.client, ids)
-    expect(report.outcomes[2]).toEqual({
+    expect(report.outcomes[2]).toMatchObject({
       id: ids[2],
       outcome: 'failed',
       reason: expect.stringContaining('still listed after revoke')
@@ -225,15 +240,18 @@ describe('never reporting revoked what was not', () => {
     expect(ids.every(id => alive(w).has(id))).toBe(true)
   })
 
-  it('refused credentials fail every id at once', async () => {
+  it('refused credentials stop the run before any write, saying so in one line', async () => {
     world = await startWorld()
     const w = world
     const ids = w.sim.state.addTokens(3, { user: DEMO }).map(t => t.id)
     w.sim.state.revokeToken(w.callerId)
-    const report = await revokeMany(w.client, ids)
-    for (const o of report.outcomes)
-      expect(o).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('HTTP 401') })
-    expect(report.writes).toBe(1)
+    const run = revokeMany(w.client, ids)
+    await expect(run).rejects.toMatchObject({
+      name: 'EndpointProofError',
+      proof: 'caller-refused',
+      message: expect.stringContaining('HTTP 401')
+    })
+    expect(writesLogged(w.sim)).toBe(0)
   })
 })
 

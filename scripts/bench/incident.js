@@ -8,7 +8,7 @@
  * and one id per DELETE until the budget runs out; and a floor, a bare undici script that is told
  * the cap and needs no bisection: one list, ceil(9,800 / 500) bulk writes, one list to verify.
  */
-import { ratio, summarize } from './stats.js'
+import { ratio, summarize, tallyOutcomes } from './stats.js'
 
 const USER = 'demo@example.com'
 const GOOD = 9800
@@ -78,12 +78,7 @@ export const jobs = {
     const report = await revokeMany(client, ids)
     const wallMs = performance.now() - started
     await client.close()
-    const tally = {}
-    let verified = 0
-    for (const o of report.outcomes) {
-      tally[o.outcome] = (tally[o.outcome] ?? 0) + 1
-      if (o.outcome === 'revoked' && o.verified === true) verified++
-    }
+    const { tally, verified } = tallyOutcomes(report.outcomes)
     return {
       wallMs,
       verified,

@@ -5,15 +5,18 @@
  *
  *   node scripts/bench/index.js [--json] [--quick] [--scenario N]...
  *
- * Scenarios: 1 incident revocation, 2 client overhead, 3 action overhead. --quick runs fewer
+ * Scenarios: 1 incident revocation, 2 client overhead, 3 action overhead, 4 leaked values in bulk, 5 the
+ * broker. --quick runs fewer
  * repetitions (about a minute in all); the default takes a few minutes on a 2-core machine.
  * Benchmarks, not tests: nothing here passes or fails on a time.
  */
 import { availableParallelism, cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import * as action from './action-overhead.js'
+import * as broker from './broker.js'
 import * as client from './client-overhead.js'
 import * as incident from './incident.js'
+import * as values from './values.js'
 import { runWorker, SimHost } from './processes.js'
 import { renderTables } from './table.js'
 import { evaluateTargets } from './targets.js'
@@ -21,13 +24,16 @@ import { evaluateTargets } from './targets.js'
 const SCENARIOS = [
   ['incident', incident],
   ['client', client],
-  ['action', action]
+  ['action', action],
+  ['values', values],
+  ['broker', broker]
 ]
 
 const USAGE = `usage: node scripts/bench/index.js [--json] [--quick] [--scenario N]...
   --json        one JSON object on stdout instead of the tables
   --quick       fewer repetitions (about a minute)
-  --scenario N  only scenario N (1 incident revocation, 2 client overhead, 3 action overhead); repeatable`
+  --scenario N  only scenario N (1 incident revocation, 2 client overhead, 3 action overhead,
+                4 leaked values in bulk, 5 broker); repeatable`
 
 function parseOptions(argv) {
   const { values } = parseArgs({
@@ -44,11 +50,11 @@ function parseOptions(argv) {
   for (const text of values.scenario ?? []) {
     const n = Number(text)
     if (!Number.isInteger(n) || n < 1 || n > SCENARIOS.length) {
-      throw new TypeError(`--scenario: expected 1, 2 or 3, got ${JSON.stringify(text)}`)
+      throw new TypeError(`--scenario: expected 1 to ${SCENARIOS.length}, got ${JSON.stringify(text)}`)
     }
     chosen.add(n)
   }
-  return { ...values, scenarios: chosen.size === 0 ? [1, 2, 3] : [...chosen].sort() }
+  return { ...values, scenarios: chosen.size === 0 ? SCENARIOS.map((_, i) => i + 1) : [...chosen].sort() }
 }
 
 function describeMachine() {

@@ -34,6 +34,13 @@ const ops = {
   addToken(seed) {
     return sim.state.addToken(seed)
   },
+  addUser(seed) {
+    return sim.state.addUser(seed)
+  },
+  /** Seeds `count` tokens and returns their ids and access tokens (the leaked values of scenario 4). */
+  addTokenPairs({ count, seed }) {
+    return sim.state.addTokens(count, seed).map(token => ({ id: token.id, access_token: token.access_token }))
+  },
   /** Seeds `count` tokens and returns only their ids. */
   addTokenIds({ count, seed }) {
     return sim.state.addTokens(count, seed).map(token => token.id)

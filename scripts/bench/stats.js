@@ -50,3 +50,14 @@ export function formatMiB(kib) {
 export function formatCount(n) {
   return Number.isFinite(n) ? n.toLocaleString('en-US') : 'n/a'
 }
+
+/** Outcomes of an engine report counted by kind, and how many revocations were verified. */
+export function tallyOutcomes(outcomes) {
+  const tally = {}
+  let verified = 0
+  for (const o of outcomes) {
+    tally[o.outcome] = (tally[o.outcome] ?? 0) + 1
+    if (o.outcome === 'revoked' && o.verified === true) verified++
+  }
+  return { tally, verified }
+}

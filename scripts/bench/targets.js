@@ -27,6 +27,22 @@ export function evaluateTargets(scenarios) {
       )
     )
   }
+  const values = scenarios.values
+  if (values && !values.error) {
+    const { setup, bulk } = values
+    out.push(
+      check(
+        `values: every one of ${n(setup.values)} leaked values revoked and verified`,
+        `${n(bulk.verified)} verified, ${n(bulk.revokedPerSimulator)} gone from the simulator`,
+        bulk.verified === setup.values && bulk.revokedPerSimulator === setup.values
+      ),
+      check(
+        `values: write requests <= ceil(${n(setup.values)} / cap) + 2 = ${setup.targetWrites} (cap ${setup.maxBulkIds})`,
+        `${bulk.writes.max} (one write per value: ${n(values.oneByOne.writes.median)})`,
+        bulk.writes.max <= setup.targetWrites
+      )
+    )
+  }
   const client = scenarios.client
   if (client && !client.error) {
     out.push(
@@ -67,6 +83,26 @@ export function evaluateTargets(scenarios) {
         'action: each bundle file under 1 MB',
         `largest ${(biggest / 1024).toFixed(0)} KiB`,
         bundles.main.underBudget && bundles.post.underBudget
+      )
+    )
+  }
+  const broker = scenarios.broker
+  if (broker && !broker.error) {
+    for (const latency of broker.setup.latenciesMs) {
+      const b = broker.byLatency[latency]
+      out.push(
+        check(
+          `broker: a mint through it within 1.3x of a direct mint, ${broker.setup.inFlight} in flight (simulator latency ${latency} ms)`,
+          x(b.brokerVsDirect),
+          b.brokerVsDirect !== null && b.brokerVsDirect <= 1.3
+        )
+      )
+    }
+    out.push(
+      check(
+        'broker: at least 5,000 ID-token verifications/s on one core',
+        `${n(Math.round(broker.verification.perSecond.median))}/s (${n(Math.round(broker.verification.perCoreFromCpu.median))}/s per core of CPU time)`,
+        broker.verification.perSecond.median >= 5000
       )
     )
   }

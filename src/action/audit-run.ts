@@ -1,11 +1,13 @@
 /**
  * `mode: audit`: list the tokens api-token can see (its user's, or with customer-id the customer's),
  * filter them through the engine's auditTokens, report a table and JSON, and with revoke-matching
- * revoke the matches through revokeMany (dry-run: plan only). The caller's own token is never
- * revoked by its own audit: that would cut the branch the step sits on.
+ * revoke the matches through revokeMany (dry-run: plan only). The caller's own token is kept
+ * (skipped-self, with a warning) unless revoke-include-self: revoking it cuts the branch the step
+ * sits on.
  */
 import type { FastlyTokensClient } from '../client/index.js'
 import { auditTokens, revokeMany, type RevokeOutcome } from '../revoke/index.js'
+import { warnSkippedSelf } from './incident.js'
 import type { Token } from '../types.js'
 import { describeFailure } from './failure.js'
 import type { ActionConfig } from './inputs.js'
@@ -70,9 +72,8 @@ export async function runAudit(
   let revokedIds: string[] = []
   let failedIds: string[] = []
   if (audit.revokeMatching && matches.length > 0) {
-    const self = await client.getTokenCurrent({ deadline: deps.now() + MAIN_DEADLINE_MS })
-    const ids = matches.map(t => t.id).filter(id => id !== self.id)
-    if (ids.length < matches.length) runner.info(`Not revoking ${self.id}: it is api-token itself`)
+    // api-token itself stays unless revoke-include-self: the engine reports it skipped-self.
+    const ids = matches.map(t => t.id)
     if (ids.length > 0) {
       runner.startGroup(
         `${config.dryRun ? 'Planning (dry run, no writes) the revocation of' : 'Revoking'} ${ids.length} matching token(s)`
@@ -81,12 +82,15 @@ export async function runAudit(
         const report = await revokeMany(client, ids, {
           ...(config.customerId ? { customerId: config.customerId } : {}),
           deadline: deps.now() + MAIN_DEADLINE_MS,
-          dryRun: config.dryRun
+          dryRun: config.dryRun,
+          includeSelf: config.includeSelf
         })
+        warnSkippedSelf(runner, report.outcomes)
         for (const o of report.outcomes)
           runner.info(`${o.id}: ${o.outcome}${o.reason ? ` — ${o.reason}` : ''}`)
         runner.info(`${report.writes} write and ${report.reads} read request(s)`)
-        const failed = (o: RevokeOutcome) => o.outcome !== 'revoked' && o.outcome !== 'would-revoke'
+        const failed = (o: RevokeOutcome) =>
+          o.outcome !== 'revoked' && o.outcome !== 'would-revoke' && o.outcome !== 'skipped-self'
         revokedIds = report.outcomes.filter(o => o.outcome === 'revoked').map(o => o.id)
         failedIds = report.outcomes.filter(failed).map(o => o.id)
         // Problems first: with the summary's row limit, those are the rows a responder must see.

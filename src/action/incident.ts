@@ -5,8 +5,8 @@
  */
 import type { FastlyTokensClient } from '../client/index.js'
 import {
-  revokeLeakedValues,
   revokeMany,
+  revokeValues,
   type LeakedValueOutcome,
   type RevokeOutcome,
   type RevokeProgress
@@ -15,18 +15,23 @@ import { describeFailure } from './failure.js'
 import type { ActionConfig } from './inputs.js'
 import { MAIN_DEADLINE_MS, type StepDeps } from './step-deps.js'
 import { markdownTable, summarySection } from './summary.js'
+import { logText } from '../text/log-text.js'
+
+/** Value outcomes that need nothing more: the value no longer works (proven). */
+const VALUE_DONE = new Set(['revoked', 'already-gone'])
 
 /** Outcomes that mean "this id could not be revoked"; the step fails when any is present. */
 const FAILED_OUTCOMES = new Set(['not-found', 'forbidden', 'malformed', 'failed', 'left'])
 
-function progressLogger(deps: StepDeps, total: number) {
+function progressLogger(deps: StepDeps, total: number, what = 'ids') {
   let lastTenth = -1
   return (p: RevokeProgress) => {
     const tenth = Math.floor((p.done / Math.max(1, total)) * 10)
     if (tenth === lastTenth && p.done !== total) return
     lastTenth = tenth
+    const left = p.total - p.done + p.left
     deps.runner.info(
-      `… ${p.done}/${p.total} ids settled: ${p.revoked} revoked, ${p.failed} failed, ${p.writes} write requests`
+      `… ${p.done}/${p.total} ${what} settled: ${p.revoked} revoked, ${p.failed} failed, ${left} left, ${p.writes} write requests`
     )
   }
 }
@@ -59,9 +64,11 @@ export async function revokeIdsAndValues(
         ...(config.customerId ? { customerId: config.customerId } : {}),
         deadline: deps.now() + MAIN_DEADLINE_MS,
         dryRun: config.dryRun,
+        includeSelf: config.includeSelf,
         onProgress: progressLogger(deps, config.revokeIds.length)
       })
-      outcomes.push(...report.outcomes)
+      warnSkippedSelf(runner, report.outcomes)
+      for (const o of report.outcomes) outcomes.push(o)
       runner.info(
         `${report.writes} write and ${report.reads} read request(s)${report.learnedCap ? `, bulk size ${report.learnedCap}` : ''}${report.complete ? '' : `; ${report.leftIds.length} id(s) left for a second run (the write budget or deadline ran out)`}`
       )
@@ -112,28 +119,48 @@ export async function revokeIdsAndValues(
   if (config.revokeValues.length > 0) {
     if (config.dryRun) {
       runner.info(
-        `Dry run: ${config.revokeValues.length} leaked value(s) would be revoked with DELETE /tokens/self`
+        `Dry run: ${config.revokeValues.length} leaked value(s) would be read and revoked; nothing sent`
       )
     } else {
-      runner.startGroup(
-        `Revoking ${config.revokeValues.length} leaked token value(s) with the values themselves`
-      )
+      const how = idClient
+        ? 'each read with itself, then their tokens revoked in bulk with the API token'
+        : 'each revoking itself'
+      runner.startGroup(`Revoking ${config.revokeValues.length} leaked token value(s): ${how}`)
       let valueOutcomes: LeakedValueOutcome[]
       try {
-        valueOutcomes = await revokeLeakedValues(base, config.revokeValues, {
-          deadline: deps.now() + MAIN_DEADLINE_MS
+        const report = await revokeValues(base, config.revokeValues, {
+          ...(idClient ? { admin: idClient } : {}),
+          ...(config.customerId ? { customerId: config.customerId } : {}),
+          deadline: deps.now() + MAIN_DEADLINE_MS,
+          includeSelf: config.includeSelf,
+          onNote: note => runner.warning(logText(note), { title: 'Leaked values' }),
+          onProgress: progressLogger(deps, config.revokeValues.length, 'values')
         })
+        valueOutcomes = report.outcomes
+        warnSkippedSelf(runner, valueOutcomes)
+        runner.info(
+          `${report.writes} write and ${report.reads} read request(s)${report.learnedCap ? `, bulk size ${report.learnedCap}` : ''}` +
+            (report.leftPositions.length > 0
+              ? `; value(s) #${report.leftPositions.join(', #')} left for a second run (the write budget or deadline ran out)`
+              : '')
+        )
+        if (report.stoppedBy) runner.error(logText(report.stoppedBy), { title: 'Not the Fastly API' })
+      } catch (error) {
+        // The run could not start: the endpoint is not the API, or the API token was refused.
+        const reason = describeFailure(error)
+        runner.error(logText(reason), { title: 'Leaked values not revoked' })
+        valueOutcomes = config.revokeValues.map((_, index) => ({ index, outcome: 'failed', reason }))
       } finally {
         runner.endGroup()
       }
       const rows: string[][] = []
       for (const v of valueOutcomes) {
         const label = `value #${v.index + 1}`
-        const who = v.tokenId ? ` (token ${v.tokenId}${v.name ? `, "${v.name}"` : ''})` : ''
-        runner.info(`${label}${who}: ${v.outcome}${v.reason ? ` — ${v.reason}` : ''}`)
+        const who = v.tokenId ? ` (token ${v.tokenId}${v.name ? `, "${logText(v.name)}"` : ''})` : ''
+        runner.info(`${label}${who}: ${v.outcome}${v.reason ? ` — ${logText(v.reason)}` : ''}`)
         rows.push([label, v.tokenId ?? '', v.name ?? '', v.outcome, v.reason ?? ''])
         if (v.outcome === 'revoked' && v.tokenId) revokedIds.push(v.tokenId)
-        if (v.outcome === 'failed') {
+        if (!VALUE_DONE.has(v.outcome)) {
           failedCount += 1
           if (v.tokenId) failedIds.push(v.tokenId)
         }
@@ -149,10 +176,10 @@ export async function revokeIdsAndValues(
           }))
         )
       )
-      const revoked = valueOutcomes.filter(v => v.outcome !== 'failed').length
+      const done = valueOutcomes.filter(v => VALUE_DONE.has(v.outcome)).length
       summary.push(
         summarySection(
-          `Leaked values: ${revoked} revoked or already gone, ${valueOutcomes.length - revoked} failed`,
+          `Leaked values: ${done} revoked or already gone, ${valueOutcomes.length - done} not`,
           markdownTable(['Value', 'Token id', 'Name', 'Outcome', 'Reason'], rows)
         )
       )
@@ -167,4 +194,18 @@ export async function revokeIdsAndValues(
       `${failedCount} of ${outcomes.length + config.revokeValues.length} token(s) could not be revoked (see the failed-ids output and the job summary); every other one was tried`
     )
   }
+}
+
+/** The one warning when api-token was on the list and kept (revoke-include-self is false). */
+export function warnSkippedSelf(
+  runner: Pick<StepDeps['runner'], 'warning'>,
+  outcomes: readonly { outcome: string; id?: string; tokenId?: string }[]
+): void {
+  const skipped = outcomes.find(o => o.outcome === 'skipped-self')
+  if (!skipped) return
+  runner.warning(
+    `${logText(skipped.id ?? skipped.tokenId ?? 'one entry')} is api-token itself and was not revoked; ` +
+      'set revoke-include-self: true to revoke it too (it goes last)',
+    { title: 'Token kept' }
+  )
 }

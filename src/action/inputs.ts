@@ -5,8 +5,15 @@
  * All problems are collected by one InputReader and thrown together as one InputError.
  */
 import { DEFAULT_API_URL } from '../types.js'
-import { looksLikeTokenValue, parseCustomerId, parseOneTimeCode } from '../input/index.js'
-import { parseTokenIdList } from '../revoke/index.js'
+import { cleanPastedValue, parseCustomerId, parseOneTimeCode } from '../input/index.js'
+import {
+  entriesLook,
+  IdDocumentError,
+  IdFileError,
+  malformedProblem,
+  parseIdDocument,
+  parseTokenIdList
+} from '../revoke/index.js'
 import { parseApiUrl } from './api-url.js'
 import { parseAuditInputs, refuseAuditInputs, type AuditConfig } from './audit-inputs.js'
 import { InputError, inputReader, type InputReader } from './input-reader.js'
@@ -15,7 +22,6 @@ import type { RunContext } from './run-context.js'
 
 export { InputError, type InputProblem } from './input-reader.js'
 
-const MAX_IDS_FILE_BYTES = 16 * 1024 * 1024
 /** What the client accepts as an API token (a leaked value is used as one): printable ASCII, no blanks. */
 const TOKEN_TEXT = /^[\x21-\x7e]+$/
 
@@ -33,6 +39,8 @@ export interface ActionConfig {
   revokeValues: string[]
   customerId?: string
   dryRun: boolean
+  /** revoke-include-self: revoke api-token itself when it is on the list (default: keep it). */
+  includeSelf: boolean
   audit?: AuditConfig
 }
 
@@ -72,46 +80,64 @@ function readCredentials(input: InputReader): Partial<MintCredentials> & { otpGi
   }
 }
 
-/** The inline ids and the file are one list; the engine's parser trims, dedupes, sorts out malformed. */
+/** Why the ids file could not be used, in words that name neither the path nor its content. */
+function idsFileProblem(error: unknown): string {
+  if (error instanceof IdFileError || error instanceof IdDocumentError) return error.message
+  const code = (error as NodeJS.ErrnoException).code ?? 'unreadable'
+  return `cannot be read (${code}); the path is not printed, in case it is a secret`
+}
+
+/**
+ * The inline ids and the file are one list. The file goes through the module's reader (bounded,
+ * regular files only, comments and JSON forms: src/revoke/id-file.ts); the engine's parser trims,
+ * dedupes and sorts out malformed entries.
+ */
 function readIds(input: InputReader, readTextFile: (path: string) => string) {
-  let idText = input.read('revoke-token-ids')
+  const inline = parseTokenIdList(input.read('revoke-token-ids'))
+  const ids = new Set(inline.ids)
+  const malformed = new Set(inline.malformed)
   const idsFile = input.read('revoke-token-ids-file')
   if (idsFile) {
     try {
-      const content = readTextFile(idsFile)
-      if (content.length > MAX_IDS_FILE_BYTES)
-        input.fail('revoke-token-ids-file', `"${idsFile}" is larger than 16 MiB`)
-      else idText += `\n${content}`
+      const list = parseIdDocument(readTextFile(idsFile))
+      for (const id of list.ids) ids.add(id)
+      for (const entry of list.malformed) malformed.add(entry)
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable'
-      input.fail(
-        'revoke-token-ids-file',
-        `cannot read "${idsFile}" (${code}); expected a text file of token ids`
-      )
+      input.fail('revoke-token-ids-file', `${idsFileProblem(error)}; expected a text file of token ids`)
     }
   }
-  const { ids, malformed } = parseTokenIdList(idText)
-  const valueLike = malformed.filter(looksLikeTokenValue)
-  if (valueLike.length > 0) {
+  const names = idsFile ? 'revoke-token-ids / revoke-token-ids-file' : 'revoke-token-ids'
+  const problem = malformedProblem([...malformed])
+  if (problem?.kind === 'value-like') {
     input.fail(
-      idsFile ? 'revoke-token-ids / revoke-token-ids-file' : 'revoke-token-ids',
-      `${valueLike.length} entr${valueLike.length === 1 ? 'y looks' : 'ies look'} like a token value, not a token id (masked); put leaked values in revoke-token-values`
+      names,
+      `${entriesLook(problem.count)} like a token value, not a token id (masked); put leaked values in revoke-token-values`
     )
+  } else if (problem?.kind === 'not-ids') {
+    input.fail(names, `${problem.count} entries are not token ids (${problem.summary}); expected token ids`)
   }
-  return { revokeIds: ids, malformedIds: malformed }
+  return { revokeIds: [...ids], malformedIds: [...malformed] }
 }
 
-/** `revoke-token-values`: one value per line; blank lines and duplicates dropped. */
-export function splitLeakedValues(text: string): { values: string[]; invalidLines: number[] } {
+/**
+ * `revoke-token-values`: one value per line; blank lines and repeats (of the cleaned value)
+ * dropped. A pasted wrapping (`"V"`, `KEY=V`, `Bearer V`, a trailing comma) is the engine's to
+ * strip; a line that is still no token value gets the outcome `malformed` there (never "gone"),
+ * so that the other lines are still revoked. Lines only: the values are masked before this runs.
+ */
+export function splitLeakedValues(text: string): string[] {
   const values: string[] = []
-  const invalidLines: number[] = []
-  text.split(/\r?\n/).forEach((line, index) => {
+  const seen = new Set<string>()
+  for (const line of text.split(/\r?\n/)) {
     const value = line.trim()
-    if (value === '') return
-    if (!TOKEN_TEXT.test(value)) invalidLines.push(index + 1)
-    else if (!values.includes(value)) values.push(value)
-  })
-  return { values, invalidLines }
+    if (value === '') continue
+    const cleaned = cleanPastedValue(value)
+    const key = cleaned.kind === 'malformed' ? value : cleaned.value
+    if (seen.has(key)) continue
+    seen.add(key)
+    values.push(value)
+  }
+  return values
 }
 
 export function parseInputs(sources: InputSources): ActionConfig {
@@ -137,6 +163,7 @@ export function parseInputs(sources: InputSources): ActionConfig {
   const exportEnv = input.bool('export-env', true)
   const revoke = input.bool('revoke', true)
   const dryRun = input.bool('dry-run', false)
+  const includeSelf = input.bool('revoke-include-self', false)
 
   let customerId: string | undefined
   const customerText = read('customer-id')
@@ -147,14 +174,7 @@ export function parseInputs(sources: InputSources): ActionConfig {
   }
 
   const { revokeIds, malformedIds } = readIds(input, sources.readTextFile)
-  const values = splitLeakedValues(input.readRaw('revoke-token-values'))
-  if (values.invalidLines.length > 0) {
-    fail(
-      'revoke-token-values',
-      `line ${values.invalidLines.join(', ')}: expected one token value per line, printable ASCII without blanks`
-    )
-  }
-  const revokeValues = values.values
+  const revokeValues = splitLeakedValues(input.readRaw('revoke-token-values'))
   const idCount = revokeIds.length + malformedIds.length
 
   let audit: AuditConfig | undefined
@@ -212,6 +232,7 @@ export function parseInputs(sources: InputSources): ActionConfig {
     revokeValues,
     ...(customerId ? { customerId } : {}),
     dryRun,
+    includeSelf,
     ...(audit ? { audit } : {})
   }
 }

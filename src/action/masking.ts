@@ -3,7 +3,7 @@
  * happens, so that no later line (an error, a debug line, an echo in a user's script) can show it.
  * A multi-line secret is also masked line by line: the runner matches masks within single log lines.
  */
-import { looksLikeTokenValue } from '../input/index.js'
+import { cleanPastedValue, looksLikeTokenValue, tokenValuesIn } from '../input/index.js'
 import type { Runner } from './runner.js'
 
 /** Inputs whose whole value is secret. */
@@ -36,11 +36,21 @@ export function maskSecretInputs(runner: Runner): number {
   // A TOTP secret may be pasted with blanks or lowercase; mask the form the action will use too.
   const totp = runner.getInput('totp-secret')
   if (totp) mask(totp.replace(/[\s-]/g, '').toUpperCase())
-  // Every line, also one that parsing will refuse: a malformed line may still hold a real token.
-  for (const line of runner.getInput('revoke-token-values').split(/\r?\n/)) mask(line)
-  // A leaked value pasted into the ids list by mistake must not be echoed as a "malformed id".
-  for (const entry of runner.getInput('revoke-token-ids').split(/[\s,]+/))
-    if (looksLikeTokenValue(entry)) mask(entry)
+  // Every line, also one the engine will call malformed: a malformed line may still hold a real
+  // token. And the value the engine will send once it strips what a paste wraps it in (`"V"`,
+  // `KEY=V`, `Bearer V`), with every run of the token alphabet long enough to be a secret.
+  for (const line of runner.getInput('revoke-token-values').split(/\r?\n/)) {
+    mask(line)
+    const cleaned = cleanPastedValue(line)
+    if (cleaned.kind !== 'malformed') mask(cleaned.value)
+    for (const run of tokenValuesIn(line)) mask(run)
+  }
+  // A leaked value pasted into the ids list by mistake, in any wrapping, must not be echoed.
+  for (const entry of runner.getInput('revoke-token-ids').split(/[\s,]+/)) {
+    const runs = tokenValuesIn(entry)
+    if (runs.length > 0 || looksLikeTokenValue(entry)) mask(entry)
+    for (const run of runs) mask(run)
+  }
   return masked.size
 }
 

@@ -3,9 +3,9 @@
  * system clock and the run context from the runner's variables. Entry points build these and call
  * runMain / runPost; nothing else in the action reaches for process globals.
  */
-import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { FastlyTokensClient, type RetryPolicy } from '../client/index.js'
+import { readIdFileSync } from '../revoke/index.js'
 import { readRunContext, type RunContext } from './run-context.js'
 import { createActionsRunner, type Runner } from './runner.js'
 
@@ -45,7 +45,8 @@ export function createStepDeps(env: Record<string, string | undefined> = process
       }),
     now: Date.now,
     context: readRunContext(),
-    // Relative paths are the workspace's, as in every other action's file inputs.
-    readTextFile: path => readFileSync(resolve(env.GITHUB_WORKSPACE || process.cwd(), path), 'utf8')
+    // Relative paths are the workspace's, as in every other action's file inputs. Bounded, and
+    // regular files only: the module's reader, the CLI's --ids-file's too.
+    readTextFile: path => readIdFileSync(resolve(env.GITHUB_WORKSPACE || process.cwd(), path))
   }
 }

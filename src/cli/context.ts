@@ -1,4 +1,6 @@
 import { FastlyTokensClient } from '../client/index.js'
+import type { RetryInfo } from '../http/retry-policy.js'
+import { logText } from '../text/log-text.js'
 import { UsageError } from './exit-codes.js'
 import type { CliIo } from './io.js'
 import { ProgressLine } from './progress-line.js'
@@ -44,6 +46,7 @@ export class CommandContext {
     try {
       client = new FastlyTokensClient({
         ...this.io.clientOptions,
+        retry: { ...this.io.clientOptions?.retry, ...this.retryLine() },
         ...(this.flags.apiUrl === undefined ? {} : { baseUrl: this.flags.apiUrl }),
         env: this.io.env
       })
@@ -53,6 +56,23 @@ export class CommandContext {
     }
     this.clients.push(client)
     return client
+  }
+
+  /**
+   * On a terminal, a line per retry (`waiting for the API (GET /tokens), attempt 2/4`), so a
+   * server that does not answer is not silence; off a terminal the final error says it all.
+   */
+  private retryLine(): { onRetry?: (info: RetryInfo) => void } {
+    if (!this.io.stderr.isTTY) return {}
+    const given = this.io.clientOptions?.retry?.onRetry
+    return {
+      onRetry: info => {
+        given?.(info)
+        this.io.stderr.write(
+          `\rwaiting for the API (${info.method} ${logText(info.path)}), attempt ${info.attempt}/${info.maxAttempts}\x1b[K\n`
+        )
+      }
+    }
   }
 
   /** stdout: the result. JSON with --json, text otherwise. */
@@ -71,7 +91,9 @@ export class CommandContext {
 
   /** A progress line on stderr when it is a terminal, or with --progress. */
   progress(label: string): ProgressLine | undefined {
-    return this.flags.progress || this.io.stderr.isTTY ? new ProgressLine(this.io.stderr, label) : undefined
+    return this.flags.progress || this.io.stderr.isTTY
+      ? new ProgressLine(this.io.stderr, label, this.now)
+      : undefined
   }
 
   async close(): Promise<void> {

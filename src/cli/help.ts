@@ -2,7 +2,7 @@ import { PACKAGE_VERSION } from '../client/index.js'
 import type { Command } from './context.js'
 
 export function mainHelp(commands: readonly Command[]): string {
-  const width = Math.max(...commands.map(c => c.name.length))
+  const width = commands.reduce((w, c) => Math.max(w, c.name.length), 0)
   return `fastly-tokens ${PACKAGE_VERSION}: Fastly API tokens from a terminal (create, list, revoke, audit)
 
 Usage: fastly-tokens <command> [options]
@@ -21,12 +21,18 @@ Global options:
 Environment: FASTLY_API_TOKEN (the API token; never taken as a flag), FASTLY_API_ENDPOINT,
 FASTLY_CUSTOMER_ID, FASTLY_PASSWORD, FASTLY_TOTP_SECRET.
 
-Exit codes:
-  0  done: everything asked was done
-  1  incomplete: some ids or values were not revoked (not found, forbidden, failed,
-     or left because the write budget or --max-time ran out)
-  2  usage: bad flags or input, refused before any request
-  3  API: the API refused the caller (e.g. 401, a one-time password needed) or was unreachable
-  4  internal error (a bug)
+Exit codes (the most severe wins: 2, 3, 5, 1, then 0):
+${EXIT_CODE_HELP}
 `
 }
+
+/** The exit-code table, as --help shows it; docs/cli.md carries the same rows. */
+export const EXIT_CODE_HELP = `  0  ok: everything asked was done (every id or value revoked or already gone, with proof)
+  1  unknown: done, but some ids or values are unknown to the API or not ours
+     (not-found, forbidden, malformed, skipped-self); a rerun would not change them
+  2  usage: bad flags or input, refused before any request
+  3  api: the API is unreachable, is not the Fastly API, or refused the caller
+     (401, a one-time password needed)
+  4  internal error (a bug)
+  5  rerun: some ids or values were left (write budget, --max-time, a signal) or
+     failed transiently; run again with the left-file`

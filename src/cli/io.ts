@@ -1,4 +1,5 @@
 import type { FastlyTokensClientOptions } from '../client/index.js'
+import { isTerminal, readHidden, type TerminalInput } from './hidden-input.js'
 
 /** A stream the CLI writes to: process.stdout/stderr, or a test's collector. */
 export interface CliOutput {
@@ -12,11 +13,16 @@ export interface CliIo {
   env: Record<string, string | undefined>
   stdout: CliOutput
   stderr: CliOutput
-  /** Read for `--value -`, `--ids-file -` and `--password -`. */
-  stdin?: AsyncIterable<string | Buffer>
+  /** Read for `--value -`, `--ids-file -` and `--password -`; a terminal is read without echo. */
+  stdin?: TerminalInput
   /** Clock and sleep for rate-limit waits (default Date.now and a timer). */
   now?: () => number
   sleep?: (ms: number) => Promise<void>
+  /**
+   * Subscribes to SIGINT/SIGTERM (bin.ts wires the process's; tests call the handler themselves).
+   * Returns the unsubscribe. Without it a run cannot be interrupted gracefully.
+   */
+  onInterrupt?: (handler: (signal: string) => void) => () => void
   /** Extra client settings (a test's retry policy, a dispatcher). Never credentials. */
   clientOptions?: Omit<FastlyTokensClientOptions, 'apiToken' | 'baseUrl' | 'env'>
 }
@@ -32,4 +38,17 @@ export async function readStdin(io: CliIo, what: string): Promise<string> {
     if (text.length > STDIN_LIMIT) throw new RangeError(`${what}: standard input is larger than 4 MiB`)
   }
   return text
+}
+
+/**
+ * A secret from stdin: from a pipe or a file as it comes, from a terminal without echo, as a
+ * password prompt reads it (see hidden-input.ts). Lines joined with newlines either way.
+ */
+export async function readSecretStdin(
+  io: CliIo,
+  what: string,
+  words: { ask: string; multiple: boolean }
+): Promise<string> {
+  if (isTerminal(io.stdin)) return (await readHidden(io.stdin, io.stderr, words)).join('\n')
+  return readStdin(io, what)
 }

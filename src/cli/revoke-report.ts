@@ -1,9 +1,15 @@
-import { writeFile } from 'node:fs/promises'
 import { parseDuration } from '../input/index.js'
-import { countOutcomes, type RevokeManyOptions, type RevokeReport } from '../revoke/index.js'
+import {
+  countOutcomes,
+  mayHoldTokenValue,
+  type RevokeManyOptions,
+  type RevokeReport
+} from '../revoke/index.js'
 import type { CommandContext } from './context.js'
-import { EXIT, UsageError } from './exit-codes.js'
+import { combineExitCodes, exitCodeForOutcome, UsageError } from './exit-codes.js'
 import { flagValue } from './flags.js'
+import { writeLeftFile } from './left-file.js'
+import { idsJson } from './json-report.js'
 import { formatTable } from './table.js'
 
 /** Flags shared by `revoke` and `audit --revoke-matching`. */
@@ -12,7 +18,8 @@ export const ENGINE_OPTIONS = {
   'no-verify': { type: 'boolean' },
   'chunk-size': { type: 'string' },
   'max-time': { type: 'string' },
-  'left-file': { type: 'string' }
+  'left-file': { type: 'string' },
+  'include-self': { type: 'boolean' }
 } as const
 
 export const ENGINE_HELP = `  --dry-run               plan with reads only: say what would be revoked, spend no write
@@ -21,7 +28,14 @@ export const ENGINE_HELP = `  --dry-run               plan with reads only: say 
   --max-time DURATION     stop waiting and writing after this long (e.g. 10m); ids not
                           sent by then are reported "left". Default: wait for the
                           rate-limit window to reset as often as needed
-  --left-file PATH        write the left ids there, one per line, for a second run`
+  --left-file PATH        write what is left there for a second run: ids one per
+                          line (give it to --ids-file), or for values their
+                          positions (give it to --positions). It keeps the bulk
+                          size learned, and a resume starts at it. Ctrl-C writes
+                          it too, and the report, and exits 5
+  --include-self          revoke the token in FASTLY_API_TOKEN too when it is on the
+                          list (last, after every read that needs it). Without it,
+                          that token is reported "skipped-self" and kept`
 
 export function engineOptions(
   ctx: CommandContext,
@@ -32,15 +46,16 @@ export function engineOptions(
   if (customerId !== undefined) options.customerId = customerId
   if (values['dry-run'] === true) options.dryRun = true
   if (values['no-verify'] === true) options.verify = false
+  if (values['include-self'] === true) options.includeSelf = true
   const chunk = values['chunk-size'] as string | undefined
   if (chunk !== undefined) {
     if (!/^\d+$/.test(chunk) || Number(chunk) < 1 || Number(chunk) > 10_000) {
-      throw new UsageError(`--chunk-size: expected a whole number from 1 to 10000, got "${chunk}"`)
+      throw new UsageError('--chunk-size: expected a whole number from 1 to 10000 (the value is not printed)')
     }
     options.initialChunkSize = Number(chunk)
   }
   const maxTime = values['max-time'] as string | undefined
-  if (maxTime !== undefined) options.deadline = ctx.now() + flagValue('--max-time', parseDuration(maxTime))
+  if (maxTime !== undefined) options.deadline = ctx.now() + flagValue('--max-time', maxTime, parseDuration)
   if (ctx.io.now) options.now = ctx.io.now
   if (ctx.io.sleep) options.sleep = ctx.io.sleep
   return options
@@ -59,12 +74,12 @@ export async function printRevokeReport(
   ctx: CommandContext,
   report: RevokeReport,
   values: Record<string, unknown>,
-  /** Wraps the report for --json (audit nests it under `revoke`). */
-  jsonShape: (report: RevokeReport) => unknown = r => r
+  /** The report as --json prints it (audit adds its matches: see json-report.ts). */
+  jsonShape: (report: RevokeReport) => unknown = r => idsJson(r, jsonRun(values))
 ): Promise<number> {
   const leftFile = values['left-file'] as string | undefined
   if (leftFile !== undefined && report.leftIds.length > 0) {
-    await writeFile(leftFile, `${report.leftIds.join('\n')}\n`)
+    await writeLeftFile(leftFile, { ids: report.leftIds }, report.learnedCap)
   }
   if (ctx.flags.json) {
     ctx.printJson(jsonShape(report))
@@ -95,6 +110,7 @@ export async function printRevokeReport(
       `${c.forbidden} forbidden`,
       `${c.failed} failed`,
       ...(c.malformed ? [`${c.malformed} malformed`] : []),
+      ...(c['skipped-self'] ? [`${c['skipped-self']} skipped (the token making the requests)`] : []),
       `${c.left} left`
     ]
     ctx.print(
@@ -104,16 +120,41 @@ export async function printRevokeReport(
     if (report.leftIds.length > 0) {
       ctx.note(
         `${report.leftIds.length} id(s) were not sent before the write budget or --max-time ran out; run again ` +
-          (leftFile ? `with --ids-file ${leftFile}` : 'with the left ids (--left-file keeps them)') +
+          (leftFile === undefined
+            ? 'with the left ids (--left-file keeps them)'
+            : mayHoldTokenValue(leftFile)
+              ? 'with --ids-file and the --left-file path (not printed: it looks like a token value)'
+              : `with --ids-file ${leftFile}`) +
           ' after the rate-limit window resets.'
       )
     }
   }
+  warnSkippedSelf(ctx, report.outcomes)
   return revokeExitCode(report)
 }
 
+/**
+ * The one warning for the token making the requests when it was on the list and kept: on stderr
+ * even with --json, since a script's reader must not miss that a listed token is still live.
+ */
+export function warnSkippedSelf(
+  ctx: CommandContext,
+  outcomes: readonly { outcome: string; id?: string; tokenId?: string }[]
+): void {
+  const skipped = outcomes.find(o => o.outcome === 'skipped-self')
+  if (!skipped) return
+  ctx.note(
+    `warning: ${skipped.id ?? skipped.tokenId ?? 'one entry'} is the token making the requests (FASTLY_API_TOKEN) ` +
+      'and was not revoked; add --include-self to revoke it too (it goes last)'
+  )
+}
+
+/** The exit code of an engine report: the most severe its outcomes ask for (see exit-codes.ts). */
 export function revokeExitCode(report: RevokeReport): number {
-  return report.outcomes.every(o => o.outcome === 'revoked' || o.outcome === 'would-revoke')
-    ? EXIT.ok
-    : EXIT.incomplete
+  return combineExitCodes(report.outcomes.map(o => exitCodeForOutcome(o)))
+}
+
+/** What the JSON report needs to know of the flags: whether anything was written. */
+export function jsonRun(values: Record<string, unknown>): { dryRun: boolean } {
+  return { dryRun: values['dry-run'] === true }
 }

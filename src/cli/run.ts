@@ -7,6 +7,7 @@ import { revokeCommand } from './commands/revoke.js'
 import { CommandContext, GLOBAL_OPTIONS, type Command } from './context.js'
 import { EXIT, UsageError } from './exit-codes.js'
 import { mainHelp } from './help.js'
+import { PromptCancelled } from './hidden-input.js'
 import type { CliIo } from './io.js'
 
 export const COMMANDS: readonly Command[] = [createCommand, listCommand, revokeCommand, auditCommand]
@@ -21,6 +22,30 @@ function splitCommand(argv: readonly string[]): { name?: string; args: string[] 
     if (arg === '--api-url') before.push(argv[++i] ?? '')
   }
   return { args: before }
+}
+
+/** A flag name as people type them; anything else after a dash may be a secret, so not echoed. */
+const FLAG_NAME = /^--?[a-z][a-z0-9-]{0,39}$/
+
+/**
+ * parseArgs' refusal in the CLI's words. Its messages name the option it stumbled on, and an
+ * unknown "option" is whatever followed a dash: a value starting with `-` given to no flag, or
+ * half of a password. So an unknown option is echoed only when it looks like a flag's name.
+ */
+function argsProblem(error: unknown): string {
+  const e = error as { code?: string; message?: string }
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const name = /^Unknown option '([^']*)'/.exec(e.message ?? '')?.[1]
+    return name !== undefined && FLAG_NAME.test(name)
+      ? `unknown option ${name}`
+      : 'an unknown option, not printed in case it is a secret'
+  }
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+    return 'an unexpected argument, not printed in case it is a secret'
+  const ambiguous = /^Option '([^']*)' argument is ambiguous/.exec(e.message ?? '')
+  if (ambiguous) return `${ambiguous[1]}: its value starts with a dash; write ${ambiguous[1]}=VALUE`
+  // The other refusals (a value missing, a switch given a value) name only the option.
+  return (e.message ?? String(error)).split('\n')[0]!
 }
 
 function problemText(error: unknown): string {
@@ -67,7 +92,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         strict: true
       })
     } catch (error) {
-      throw new UsageError((error as Error).message)
+      throw new UsageError(argsProblem(error))
     }
     const { values, positionals } = parsed
     if (values.help === true) {
@@ -87,6 +112,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     })
     return await command.run(ctx, values as Record<string, unknown>, positionals)
   } catch (error) {
+    if (error instanceof PromptCancelled) {
+      io.stderr.write('error: cancelled at the prompt; nothing was sent\n')
+      return EXIT.usage
+    }
     if (error instanceof UsageError) {
       io.stderr.write(
         `error: ${error.message}\nRun "fastly-tokens ${command.name} --help" for the options.\n`

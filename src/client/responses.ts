@@ -17,7 +17,8 @@ function invalid(req: Call, answer: ApiAnswer, expected: string): FastlyApiError
       method: req.method,
       path: req.path,
       code: 'invalid_response',
-      attempts: answer.attempts
+      attempts: answer.attempts,
+      fastlyShaped: false
     }
   )
 }

@@ -1,6 +1,6 @@
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http'
 import type { RateLimitState } from '../types.js'
-import { parseErrorBody } from './error-body.js'
+import { isFastlyErrorBody, parseErrorBody } from './error-body.js'
 import { FastlyApiError, RateLimitError } from './errors.js'
 import type { NetworkFailure } from './network-failure.js'
 import { redactSecrets } from './redact.js'
@@ -81,7 +81,9 @@ export function httpFailure(
     path: req.path,
     rateLimit,
     code: failureCode,
-    attempts
+    attempts,
+    // A redirect is never the API's answer, whatever its body says.
+    fastlyShaped: isFastlyErrorBody(answer.body) && (answer.status < 300 || answer.status >= 400)
   })
 }
 
@@ -118,6 +120,7 @@ export function rateLimitFailure(
     rateLimit,
     code: base.code ?? 'rate_limited',
     attempts,
+    fastlyShaped: base.fastlyShaped,
     resetAt
   })
 }

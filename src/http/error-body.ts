@@ -73,3 +73,20 @@ export function parseErrorBody(body: string): ParsedErrorBody {
   for (const key of ['apiMessage', 'detail', 'code'] as const) if (out[key] === undefined) delete out[key]
   return out
 }
+
+const ERROR_FIELDS = ['msg', 'errors', 'title', 'detail', 'code'] as const
+
+/**
+ * Is this body an error of the API itself, in one of the shapes above, rather than a proxy's HTML
+ * page, a captive portal or a web server that is not Fastly's? Only such an answer may say
+ * anything about a token: a 404 HTML page proves nothing about an id or a value.
+ */
+export function isFastlyErrorBody(body: string): boolean {
+  let json: unknown
+  try {
+    json = JSON.parse(body)
+  } catch {
+    return false
+  }
+  return isRecord(json) && ERROR_FIELDS.some(key => json[key] !== undefined && json[key] !== null)
+}

@@ -19,6 +19,12 @@ export interface FastlyApiErrorFields {
   code?: string
   /** How many requests were sent for this call (more than 1 when retried). */
   attempts?: number
+  /**
+   * The answer's body was a Fastly error body (a JSON object with `msg`, `errors`, `title`,
+   * `detail` or `code`). False for HTML, text, an empty body, a redirect, or a 2xx whose body was
+   * not what the endpoint returns; undefined when no answer arrived.
+   */
+  fastlyShaped?: boolean
   cause?: unknown
 }
 
@@ -37,6 +43,7 @@ export class FastlyApiError extends Error {
   readonly rateLimit?: RateLimitState
   readonly code?: string
   readonly attempts?: number
+  readonly fastlyShaped?: boolean
 
   constructor(message: string, fields: FastlyApiErrorFields) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause })
@@ -48,6 +55,7 @@ export class FastlyApiError extends Error {
     if (fields.rateLimit !== undefined) this.rateLimit = fields.rateLimit
     if (fields.code !== undefined) this.code = fields.code
     if (fields.attempts !== undefined) this.attempts = fields.attempts
+    if (fields.fastlyShaped !== undefined) this.fastlyShaped = fields.fastlyShaped
   }
 
   /** The fields again, so a subclass can be built from a general failure. */
@@ -61,6 +69,7 @@ export class FastlyApiError extends Error {
       rateLimit: error.rateLimit,
       code: error.code,
       attempts: error.attempts,
+      fastlyShaped: error.fastlyShaped,
       cause: error.cause
     }
   }

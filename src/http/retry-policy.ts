@@ -19,6 +19,21 @@ export interface RetryPolicy {
   random: () => number
   /** The clock deadlines and rate-limit resets are measured on (epoch ms). Default Date.now. */
   now: () => number
+  /**
+   * Told before each wait for another attempt, so a terminal can say "waiting for the API,
+   * attempt 2/4" instead of staying silent while a server does not answer. Default: nothing.
+   */
+  onRetry: (info: RetryInfo) => void
+}
+
+export interface RetryInfo {
+  method: string
+  /** The request path (ids, never a secret). */
+  path: string
+  /** The attempt about to be made (2 for the first retry). */
+  attempt: number
+  maxAttempts: number
+  waitMs: number
 }
 
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
@@ -28,7 +43,8 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   maxRateLimitWaitMs: 60_000,
   sleep: (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }),
   random: Math.random,
-  now: Date.now
+  now: Date.now,
+  onRetry: () => {}
 })
 
 function check(name: string, value: number, min: number, integer: boolean): void {
@@ -55,7 +71,7 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryP
   check('baseDelayMs', policy.baseDelayMs, 0, false)
   check('maxDelayMs', policy.maxDelayMs, 0, false)
   check('maxRateLimitWaitMs', policy.maxRateLimitWaitMs, 0, false)
-  for (const fn of ['sleep', 'random', 'now'] as const) {
+  for (const fn of ['sleep', 'random', 'now', 'onRetry'] as const) {
     if (typeof policy[fn] !== 'function') throw new TypeError(`retry.${fn} must be a function`)
   }
   return policy

@@ -21,6 +21,11 @@ export interface CallOptions {
   signal?: AbortSignal
   /** Epoch ms (on the retry policy's clock): no request, wait or retry of this call ends after it. */
   deadline?: number
+  /**
+   * Aborts the waits between attempts (a backoff, a rate-limit reset) but never a request in
+   * flight: for writes whose answer must be heard even when the caller is stopping.
+   */
+  waitSignal?: AbortSignal
 }
 
 export interface ApiRequest {
@@ -76,6 +81,9 @@ function checkCallOptions(call: CallOptions): void {
   if (call.signal !== undefined && !(call.signal instanceof AbortSignal)) {
     throw new TypeError('signal must be an AbortSignal')
   }
+  if (call.waitSignal !== undefined && !(call.waitSignal instanceof AbortSignal)) {
+    throw new TypeError('waitSignal must be an AbortSignal')
+  }
 }
 
 /**
@@ -89,6 +97,7 @@ export class ApiTransport {
     checkCallOptions(call)
     const { retry, timeoutMs, endpoint, dispatcher, userAgent } = this.settings
     const { deadline, signal } = call
+    const waitSignal = call.waitSignal ?? signal
     const url = endpoint.origin + endpoint.pathPrefix + req.path
     const headers: Record<string, string> = {
       'User-Agent': userAgent,
@@ -104,7 +113,7 @@ export class ApiTransport {
       deadline === undefined ? waitMs <= retry.maxRateLimitWaitMs : fitsDeadline(waitMs)
 
     for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw abortedFailure(req, attempt - 1)
+      if (signal?.aborted || (attempt > 1 && waitSignal?.aborted)) throw abortedFailure(req, attempt - 1)
       const remaining = deadline === undefined ? Infinity : deadline - retry.now()
       if (remaining <= 0) throw deadlineFailure(req, attempt - 1)
 
@@ -172,7 +181,7 @@ export class ApiTransport {
           if (why !== undefined) {
             throw rateLimitFailure(req, outcome, rateLimit, attempt, resetAt, now, why)
           }
-          await this.pause(waitMs, signal, req, attempt)
+          await this.pause(waitMs, waitSignal, req, attempt)
           continue
         }
 
@@ -202,7 +211,7 @@ export class ApiTransport {
             : `no retry: the next attempt would end after the caller's deadline`
         )
       }
-      await this.pause(verdict.waitMs, signal, req, attempt)
+      await this.pause(verdict.waitMs, waitSignal, req, attempt)
     }
   }
 
@@ -212,6 +221,14 @@ export class ApiTransport {
     req: ApiRequest,
     attempt: number
   ): Promise<void> {
+    const { retry } = this.settings
+    retry.onRetry({
+      method: req.method,
+      path: req.path,
+      attempt: attempt + 1,
+      maxAttempts: retry.maxAttempts,
+      waitMs: ms
+    })
     try {
       await this.settings.retry.sleep(ms, signal)
     } catch (error) {

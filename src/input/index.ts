@@ -12,4 +12,12 @@ export { parseServices } from './services.js'
 export { parseCustomerId } from './customer-id.js'
 export { MAX_DAYS, parseDayCount } from './day-count.js'
 export { parseOneTimeCode } from './one-time-code.js'
-export { looksLikeTokenValue } from './token-value.js'
+export {
+  TOKEN_VALUE_LENGTH,
+  TOKEN_VALUE_PATTERN,
+  cleanPastedValue,
+  hasTokenValueShape,
+  looksLikeTokenValue,
+  tokenValuesIn,
+  type CleanedValue
+} from './token-value.js'

@@ -202,12 +202,12 @@ export class RevokeQueue {
   drain(): string[] {
     const ids: string[] = []
     if (this.current) {
-      if (!this.current.probe) ids.push(...this.current.ids)
+      if (!this.current.probe) append(ids, this.current.ids)
       this.current = undefined
     }
-    for (const s of this.suspects.splice(0)) ids.push(...s.ids)
-    for (const s of this.queue.splice(0)) ids.push(...s.ids.slice(s.at))
-    ids.push(...this.retryLater.splice(0))
+    for (const s of this.suspects.splice(0)) append(ids, s.ids)
+    for (const s of this.queue.splice(0)) append(ids, s.ids.slice(s.at))
+    append(ids, this.retryLater.splice(0))
     return ids
   }
 
@@ -238,10 +238,15 @@ export class RevokeQueue {
     while (out.length < n && this.queue.length > 0) {
       const seg = this.queue[0]!
       const part = seg.ids.slice(seg.at, seg.at + (n - out.length))
-      out.push(...part)
+      append(out, part)
       seg.at += part.length
       if (seg.at >= seg.ids.length) this.queue.shift()
     }
     return out
   }
+}
+
+/** push(...from) without putting every id on the stack (a drain can hold the whole input). */
+function append(to: string[], from: readonly string[]): void {
+  for (const id of from) to.push(id)
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import type { RateLimitState } from '../types.js'
 
 /**
@@ -20,6 +21,8 @@ export interface WriteBudgetOptions {
   sleep: (ms: number) => Promise<void>
   /** Told before a wait, with the epoch ms it waits until. */
   onWait?: (until: number) => void
+  /** Ends a wait at once (Ctrl-C during an hour's wait): the decision is then to stop. */
+  signal?: AbortSignal
 }
 
 export type BudgetDecision = { go: true } | { go: false; why: string; resetAt?: number }
@@ -34,7 +37,8 @@ export class WriteBudget {
 
   /** Resolves once a write may be sent (after a wait if one was needed and allowed), or says stop. */
   async acquire(): Promise<BudgetDecision> {
-    const { deadline, now, sleep, onWait } = this.options
+    const { deadline, now, sleep, onWait, signal } = this.options
+    if (signal?.aborted) return { go: false, why: 'the run was interrupted' }
     if (deadline !== undefined && now() >= deadline) return { go: false, why: 'the deadline has passed' }
     const until = this.spentUntil()
     if (until === undefined) return { go: true }
@@ -47,7 +51,8 @@ export class WriteBudget {
       }
     }
     onWait?.(wakeAt)
-    await sleep(Math.max(0, wakeAt - now()))
+    await abortable(sleep(Math.max(0, wakeAt - now())), signal)
+    if (signal?.aborted) return { go: false, why: 'the run was interrupted', resetAt: until }
     this.blockedUntil = undefined
     return { go: true }
   }
@@ -69,4 +74,23 @@ export class WriteBudget {
     if (now >= resetMs) return undefined
     return state.remaining > (this.options.reserve ?? 0) ? undefined : resetMs
   }
+}
+
+/** Resolves when `wait` does or the signal aborts, whichever comes first. */
+function abortable(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return wait
+  if (signal.aborted) return Promise.resolve()
+  return new Promise<void>(resolve => {
+    const done = () => {
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+    void wait.then(done, done)
+  })
+}
+
+/** The default sleep of a budget wait: a real timer, cancelled (not left pending) by the signal. */
+export function timerSleep(signal: AbortSignal | undefined): (ms: number) => Promise<void> {
+  return ms => delay(ms, undefined, { signal }).catch(() => undefined)
 }

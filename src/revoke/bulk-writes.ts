@@ -45,6 +45,8 @@ export interface BulkWriteResult {
    */
   serverValidatesIds: boolean
   learnedCap?: number
+  /** A size was refused, so learnedCap is the server's cap rather than just the size used. */
+  capFound?: boolean
 }
 
 export async function revokeInChunks(
@@ -95,6 +97,7 @@ export async function revokeInChunks(
   const written: BulkWriteResult = { transientFailures, serverValidatesIds: queue.validatesIds }
   if (stop) written.stop = stop
   if (sizer.learnedCap !== undefined) written.learnedCap = sizer.learnedCap
+  if (sizer.capFound) written.capFound = true
   return written
 }
 
@@ -114,7 +117,9 @@ async function sendChunk(
   ledger.waitingUntil = undefined
   if (!decision.go) return { kind: 'stopped', why: decision.why, queueReason: decision.why }
   try {
-    await client.bulkRevokeTokens(ids, { deadline: options.deadline, signal: options.signal })
+    // The signal stops waits and further attempts, never a write in flight: its answer still
+    // settles its ids.
+    await client.bulkRevokeTokens(ids, { deadline: options.deadline, waitSignal: options.signal })
     ledger.writes += 1
     return { kind: 'answered', result: { kind: 'accepted' } }
   } catch (error) {

@@ -1,141 +1,214 @@
 import type { FastlyTokensClient } from '../client/index.js'
-import { describeFailure, type ApiFailureLike } from './refusal.js'
+import { cleanPastedValue, type CleanedValue } from '../input/token-value.js'
+import type { Token } from '../types.js'
+import { timerSleep } from './budget.js'
+import { proveEndpoint } from './endpoint-proof.js'
+import type { RevokeManyOptions } from './options.js'
+import { revokeMany } from './revoke-many.js'
+import { ValueLedger, type LeakedValueOutcome, type LeakedValuesReport } from './value-ledger.js'
+import { readValues, type ValueRead } from './value-reads.js'
+import { revokeValuesThemselves, type SelfRevokeTarget } from './value-self-revoke.js'
+
+export type { LeakedValueOutcome, LeakedValuesReport } from './value-ledger.js'
 
 /**
- * Revoking leaked token *values*. Responders usually hold the leaked secret, not its id, and need
- * no admin rights to kill it: the value authenticates its own revocation (DELETE /tokens/self).
- * A GET /tokens/self first records which token it was (id, name, owner) for the report; afterwards
- * one more read confirms it no longer authenticates.
+ * Revoking leaked token *values*. Responders usually hold the leaked secret, not its id.
  *
- * A value never appears in an outcome, a reason or an error: outcomes name values by their index
- * in the input, and reasons are scrubbed of the value even though the client already redacts it.
+ * 1. Each entry is cleaned of what a paste wraps it in (quotes, `KEY=`, `Bearer `...; see
+ *    src/input/token-value.ts); what is still no token value is `malformed`, never sent.
+ * 2. Each value is read with itself (GET /tokens/self, free): which token it is, or, from the
+ *    API's own 401/404 and for a value of token shape only, that it is already gone.
+ * 3. With an admin token (`admin`), the ids the reads found go through revokeMany like any id
+ *    list: bulk writes at the learned cap, the write budget, verification, left ids. 300 values
+ *    cost a write or two instead of 300. Ids it may not revoke (another user's, for a caller who
+ *    is no superuser) fall through to step 4.
+ * 4. Otherwise each value revokes itself (DELETE /tokens/self), paid from its owner's budget.
+ *
+ * A value never appears in an outcome, a reason, a note or an error: values are named by position.
  */
 
-export interface LeakedValueOutcome {
-  /** Position of the value in the input (0-based). */
-  index: number
-  tokenId?: string
-  name?: string
-  userId?: string
-  /** revoked: DELETE /tokens/self answered 204. already-gone: the API no longer knows the value (401/404). */
-  outcome: 'revoked' | 'already-gone' | 'failed'
-  /** For 'revoked': true when the value no longer authenticates afterwards. */
-  verified?: boolean
-  reason?: string
-}
-
-export interface RevokeLeakedValuesOptions {
-  deadline?: number
-  signal?: AbortSignal
-  /** Values handled at once (default 4). */
+export interface RevokeLeakedValuesOptions extends Pick<
+  RevokeManyOptions,
+  | 'customerId'
+  | 'deadline'
+  | 'initialChunkSize'
+  | 'verify'
+  | 'onProgress'
+  | 'onNote'
+  | 'reserveWrites'
+  | 'signal'
+  | 'now'
+  | 'sleep'
+  | 'lookupConcurrency'
+  | 'trustNamedIds'
+  | 'includeSelf'
+> {
+  /** A client with an admin token (scope global): resolve with reads, revoke the ids in bulk. */
+  admin?: FastlyTokensClient
+  /** Values revoking themselves at once (default 4). */
   concurrency?: number
-  /** After revoking, check that the value no longer authenticates (default true). */
-  verify?: boolean
 }
 
-function scrub(text: string, value: string): string {
-  return value.length > 0 ? text.split(value).join('***') : text
+/** Every entry cleaned, and for each the index of the first entry with the same value. */
+function distinctValues(values: readonly string[]) {
+  const cleaned: CleanedValue[] = values.map(raw => cleanPastedValue(typeof raw === 'string' ? raw : ''))
+  const firstOf: number[] = []
+  const seen = new Map<string, number>()
+  cleaned.forEach((c, index) => {
+    if (c.kind === 'malformed') {
+      firstOf.push(index)
+      return
+    }
+    const first = seen.get(c.value)
+    if (first === undefined) seen.set(c.value, index)
+    firstOf.push(first ?? index)
+  })
+  return { cleaned, firstOf, distinct: firstOf.filter((first, index) => first === index) }
 }
 
-const gone = (status: number | undefined): boolean => status === 401 || status === 404
+export async function revokeValues(
+  base: FastlyTokensClient,
+  values: readonly string[],
+  options: RevokeLeakedValuesOptions = {}
+): Promise<LeakedValuesReport> {
+  const { cleaned, firstOf, distinct } = distinctValues(values)
+  const ledger = new ValueLedger(distinct, options.onProgress)
+  const usable = new Map<number, string>()
+  for (const index of distinct) {
+    const c = cleaned[index]!
+    if (c.kind === 'malformed') ledger.settle(index, { outcome: 'malformed', reason: c.reason })
+    else usable.set(index, c.value)
+  }
+  const call = { deadline: options.deadline, signal: options.signal }
+  const finish = (mode: LeakedValuesReport['mode'], cap?: number) => {
+    ledger.progress()
+    return ledger.report(values.length, i => firstOf[i]!, mode, cap)
+  }
+  if (usable.size === 0) return finish(options.admin ? 'bulk' : 'self')
 
+  // The admin token first: the endpoint proven (and the token accepted) before any value is read.
+  if (options.admin) {
+    await proveEndpoint(options.admin, call)
+    ledger.reads += 1
+  }
+  const read = await readValues(base, usable, {
+    concurrency: options.lookupConcurrency,
+    deadline: options.deadline,
+    signal: options.signal
+  })
+  ledger.reads += read.count
+  const tokenShaped = (index: number) => cleaned[index]!.kind === 'token'
+  const selfTargets: SelfRevokeTarget[] = []
+  const byTokenId = new Map<string, { index: number; token: Token }>()
+  for (const [index, value] of usable) {
+    const r: ValueRead = read.reads.get(index) ?? { kind: 'unread', reason: 'not read' }
+    if (r.kind === 'gone') {
+      ledger.settle(
+        index,
+        tokenShaped(index)
+          ? { outcome: 'already-gone', reason: r.reason }
+          : { outcome: 'malformed', reason: `not of token shape, and the API does not know it (${r.reason})` }
+      )
+    } else if (r.kind === 'token' && options.admin) {
+      byTokenId.set(r.token.id, { index, token: r.token })
+    } else {
+      selfTargets.push({ index, value, tokenShaped: tokenShaped(index), read: r })
+    }
+  }
+  ledger.progress()
+
+  let learnedCap: number | undefined
+  if (options.admin && byTokenId.size > 0) {
+    learnedCap = await revokeResolvedIds(options.admin, byTokenId, options, ledger, index =>
+      selfTargets.push({
+        index,
+        value: usable.get(index)!,
+        tokenShaped: tokenShaped(index),
+        read: read.reads.get(index)!
+      })
+    )
+  }
+  if (selfTargets.length > 0) {
+    const now = options.now ?? Date.now
+    const sleep = options.sleep ?? timerSleep(options.signal)
+    await revokeValuesThemselves(
+      base,
+      selfTargets,
+      {
+        deadline: options.deadline,
+        signal: options.signal,
+        verify: options.verify,
+        concurrency: options.concurrency,
+        reserveWrites: options.reserveWrites,
+        now,
+        sleep
+      },
+      ledger
+    )
+  }
+  return finish(options.admin ? 'bulk' : 'self', learnedCap)
+}
+
+/**
+ * Step 3: the ids the reads resolved, through the id engine. Each id outcome becomes its value's;
+ * an id the admin token may not revoke is handed back for the value to revoke itself.
+ */
+async function revokeResolvedIds(
+  admin: FastlyTokensClient,
+  byTokenId: ReadonlyMap<string, { index: number; token: Token }>,
+  options: RevokeLeakedValuesOptions,
+  ledger: ValueLedger,
+  revokeItself: (index: number) => void
+): Promise<number | undefined> {
+  const { admin: _admin, concurrency: _concurrency, onProgress: _onProgress, ...engine } = options
+  const report = await revokeMany(admin, [...byTokenId.keys()], {
+    ...engine,
+    onProgress: p =>
+      ledger.progress({ done: p.done, revoked: p.revoked, failed: p.failed, left: p.left, writes: p.writes })
+  })
+  ledger.writes += report.writes
+  ledger.reads += report.reads
+  for (const note of report.notes ?? []) ledger.notes.push(note)
+  for (const o of report.outcomes) {
+    const { index, token } = byTokenId.get(o.id)!
+    const known = { tokenId: token.id, name: token.name, userId: token.user_id }
+    switch (o.outcome) {
+      case 'revoked':
+        ledger.settle(index, {
+          ...known,
+          outcome: 'revoked',
+          verified: o.verified === true,
+          ...(o.reason ? { reason: o.reason } : {})
+        })
+        break
+      case 'not-found':
+        ledger.settle(index, {
+          ...known,
+          outcome: 'already-gone',
+          reason: `its own read named token ${o.id}, which the API no longer knows (${o.reason ?? 'HTTP 404'})`
+        })
+        break
+      case 'left':
+      case 'failed':
+      case 'skipped-self':
+        // skipped-self: the value is the admin token's own; revoking it itself would defeat the rule.
+        ledger.settle(index, { ...known, outcome: o.outcome, ...(o.reason ? { reason: o.reason } : {}) })
+        break
+      default:
+        // forbidden (another user's token, for a caller who is no superuser), or any outcome that
+        // leaves the id live and is about the admin token rather than the value: the value can
+        // still revoke itself.
+        revokeItself(index)
+    }
+  }
+  return report.learnedCap
+}
+
+/** The values as positions and outcomes only (the module's first values API, kept for callers). */
 export async function revokeLeakedValues(
-  client: FastlyTokensClient,
+  base: FastlyTokensClient,
   values: readonly string[],
   options: RevokeLeakedValuesOptions = {}
 ): Promise<LeakedValueOutcome[]> {
-  const call = { deadline: options.deadline, signal: options.signal }
-  const outcomes: LeakedValueOutcome[] = new Array(values.length)
-  const firstIndex = new Map<string, number>()
-  let next = 0
-
-  const handle = async (index: number, value: string): Promise<LeakedValueOutcome> => {
-    const out: LeakedValueOutcome = { index, outcome: 'failed' }
-    let leaked: FastlyTokensClient
-    try {
-      leaked = client.withToken(value)
-    } catch {
-      // Whitespace inside, control characters: no API token looks like that, so none can be live.
-      return {
-        index,
-        outcome: 'failed',
-        reason: 'not a usable token value (empty, or with characters other than printable ASCII)'
-      }
-    }
-    try {
-      return await revokeWith(leaked, index, value, out)
-    } finally {
-      await leaked.close()
-    }
-  }
-
-  const revokeWith = async (
-    leaked: FastlyTokensClient,
-    index: number,
-    value: string,
-    out: LeakedValueOutcome
-  ): Promise<LeakedValueOutcome> => {
-    try {
-      const token = await leaked.getTokenCurrent(call)
-      out.tokenId = token.id
-      out.name = token.name
-      out.userId = token.user_id
-    } catch (error) {
-      const failure = error as ApiFailureLike
-      if (gone(failure.status)) {
-        return { index, outcome: 'already-gone', reason: scrub(describeFailure(failure), value) }
-      }
-      // Could not read it (403, 5xx...): still try to revoke; the id just stays unknown.
-    }
-    try {
-      await leaked.revokeTokenCurrent(call)
-    } catch (error) {
-      const failure = error as ApiFailureLike
-      out.outcome = gone(failure.status) ? 'already-gone' : 'failed'
-      out.reason = scrub(describeFailure(failure), value)
-      return out
-    }
-    out.outcome = 'revoked'
-    if (options.verify === false) return out
-    try {
-      await leaked.getTokenCurrent(call)
-      out.outcome = 'failed'
-      out.reason = 'DELETE /tokens/self answered 204, but the value still authenticates'
-    } catch (error) {
-      out.verified = gone((error as ApiFailureLike).status)
-      if (!out.verified)
-        out.reason = `not verified: ${scrub(describeFailure(error as ApiFailureLike), value)}`
-    }
-    return out
-  }
-
-  // Each distinct value once; a repeat gets the first one's outcome under its own index.
-  const distinct: number[] = []
-  for (const [index, raw] of values.entries()) {
-    const value = (raw ?? '').trim()
-    if (!firstIndex.has(value)) {
-      firstIndex.set(value, index)
-      distinct.push(index)
-    }
-  }
-  const worker = async (): Promise<void> => {
-    while (next < distinct.length) {
-      const index = distinct[next++]!
-      outcomes[index] = await handle(index, (values[index] ?? '').trim())
-    }
-  }
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, distinct.length))
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  for (const [index, raw] of values.entries()) {
-    const first = firstIndex.get((raw ?? '').trim())!
-    if (first !== index) {
-      const original = outcomes[first]!
-      outcomes[index] = {
-        ...original,
-        index,
-        reason: `same value as #${first + 1}${original.reason ? `: ${original.reason}` : ''}`
-      }
-    }
-  }
-  return outcomes
+  return (await revokeValues(base, values, options)).outcomes
 }

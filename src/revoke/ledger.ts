@@ -12,6 +12,8 @@ export class RevokeLedger {
   reads = 0
   /** Set while the write budget waits for the rate-limit window to reset (epoch ms). */
   waitingUntil: number | undefined
+  /** What the plan told the responder (see RevokePlan.notes); kept in the report too. */
+  readonly notes: string[] = []
 
   constructor(
     /** The distinct input ids, input order: the report's order. */
@@ -37,15 +39,18 @@ export class RevokeLedger {
     if (!this.onProgress) return
     let revoked = 0
     let failed = 0
+    let left = 0
     for (const o of this.outcomes.values()) {
       if (o.outcome === 'revoked') revoked += 1
-      else if (o.outcome !== 'would-revoke' && o.outcome !== 'left') failed += 1
+      else if (o.outcome === 'left') left += 1
+      else if (o.outcome !== 'would-revoke' && o.outcome !== 'skipped-self') failed += 1
     }
     const p: RevokeProgress = {
       done: this.outcomes.size,
       total: this.order.length,
       revoked,
       failed,
+      left,
       writes: this.writes
     }
     if (this.waitingUntil !== undefined) p.waitingUntil = this.waitingUntil
@@ -63,6 +68,7 @@ export class RevokeLedger {
       leftIds,
       complete: leftIds.length === 0
     }
+    if (this.notes.length > 0) r.notes = [...this.notes]
     if (learnedCap !== undefined) r.learnedCap = learnedCap
     return r
   }

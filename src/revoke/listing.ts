@@ -1,9 +1,13 @@
 import type { FastlyTokensClient } from '../client/index.js'
 import type { Token } from '../types.js'
-import { describeFailure, type ApiFailureLike } from './refusal.js'
+import { isNotTheApi, type ShapedFailure } from './endpoint-proof.js'
+import { describeFailure } from './refusal.js'
 
 /** The caller's view of the tokens: its own (`GET /tokens`), or a customer's for a superuser. */
-export type Listing = { ok: true; tokens: Token[]; ids: Set<string> } | { ok: false; reason: string }
+export type Listing =
+  | { ok: true; tokens: Token[]; ids: Set<string> }
+  /** `refusedByApi`: the API itself said no (a Fastly 403 or 404), not a failure in transit. */
+  | { ok: false; reason: string; refusedByApi: boolean }
 
 export async function listVisibleTokens(
   client: FastlyTokensClient,
@@ -17,7 +21,9 @@ export async function listVisibleTokens(
         : await client.listTokensCustomer(options.customerId, call)
     return { ok: true, tokens, ids: new Set(tokens.map(t => t.id)) }
   } catch (error) {
-    return { ok: false, reason: describeFailure(error as ApiFailureLike) }
+    const failure = error as ShapedFailure
+    const refusedByApi = (failure.status === 403 || failure.status === 404) && !isNotTheApi(failure)
+    return { ok: false, reason: describeFailure(failure), refusedByApi }
   }
 }
 

@@ -1,6 +1,7 @@
 import type { FastlyTokensClient } from '../client/index.js'
 import type { Token } from '../types.js'
-import { describeFailure, type ApiFailureLike } from './refusal.js'
+import { isNotTheApi, type ShapedFailure } from './endpoint-proof.js'
+import { describeFailure } from './refusal.js'
 
 /**
  * Per-id reads (`GET /tokens/{id}`), for what a list cannot settle: ids absent from the caller's
@@ -52,12 +53,14 @@ export async function lookupTokens(
         failuresInARow = 0
         results.set(id, { kind: 'exists', token })
       } catch (error) {
-        const failure = error as ApiFailureLike
+        const failure = error as ShapedFailure
         const reason = describeFailure(failure)
-        if (failure.status === 404) {
+        // Only the API's own 403/404 say anything about the id; an HTML 404 is no answer at all.
+        const fromApi = !isNotTheApi(failure)
+        if (failure.status === 404 && fromApi) {
           failuresInARow = 0
           results.set(id, { kind: 'not-found', reason })
-        } else if (failure.status === 403) {
+        } else if (failure.status === 403 && fromApi) {
           failuresInARow = 0
           results.set(id, { kind: 'forbidden', reason })
         } else {

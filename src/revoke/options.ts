@@ -11,7 +11,15 @@ export interface RevokeManyOptions {
   verify?: boolean
   /** Plan with reads only; spend no write. */
   dryRun?: boolean
+  /**
+   * Revoke the token making the requests too, when it is on the list (last, see self-last.ts).
+   * Default false: an audit union piped into a revocation easily holds the responder's own token,
+   * and revoking it ends the responder's access; it gets the outcome 'skipped-self' instead.
+   */
+  includeSelf?: boolean
   onProgress?: (progress: RevokeProgress) => void
+  /** Told at once of what the responder should know before the writes (a refused customer list). */
+  onNote?: (note: string) => void
   /** Writes to leave unspent in the hour's budget (default 0). */
   reserveWrites?: number
   signal?: AbortSignal

@@ -1,9 +1,9 @@
 import type { FastlyTokensClient } from '../client/index.js'
 import type { Token } from '../types.js'
-import { listingName, listVisibleTokens } from './listing.js'
+import { proveEndpoint } from './endpoint-proof.js'
+import { listingName, listVisibleTokens, type Listing } from './listing.js'
 import { lookupTokens } from './lookups.js'
 import type { RevokeOutcome } from './report.js'
-import type { ApiFailureLike } from './refusal.js'
 import { probeBulkPolicy, type BulkPolicyVerdict } from './probe.js'
 
 /**
@@ -32,10 +32,19 @@ export interface RevokePlan {
   evidence: Map<string, Evidence>
   /** Ids the reads settled without a write. */
   settled: Map<string, RevokeOutcome>
+  /** The records the reads showed (list and lookups), by id: names and owners for the report. */
+  known: Map<string, Token>
   /** Why the list could not be used, if it could not. */
   listFailure?: string
   /** The token making the requests, when GET /tokens/self answered. */
   self?: Token
+  /**
+   * The customer list actually used: undefined when none was asked for, or when the customer's
+   * list was refused or unknown and the plan fell back to the caller's own (see `notes`).
+   */
+  customerId?: string
+  /** Things the responder should know at once (a refused customer list, a slow plan). */
+  notes: string[]
   /** What the bulk probe learned, when one was sent (see probe.ts). */
   bulkPolicy?: BulkPolicyVerdict
   reads: number
@@ -66,13 +75,31 @@ export async function planRevocation(
   options: PlanOptions = {}
 ): Promise<RevokePlan> {
   const call = { deadline: options.deadline, signal: options.signal }
-  const [listing, self] = await Promise.all([
-    listVisibleTokens(client, options),
-    client.getTokenCurrent(call).catch((_: ApiFailureLike) => undefined)
-  ])
+  // The proof first: until the endpoint is known to be Fastly's, no answer means anything.
+  const self = await proveEndpoint(client, call)
+  const notes: string[] = []
+  let customerId = options.customerId
+  let listing = await listVisibleTokens(client, { ...options, customerId })
   let reads = 2
+  if (customerId !== undefined && !listing.ok && listing.refusedByApi) {
+    // A refused or unknown customer (not a superuser, or a misspelled id): said at once, and the
+    // caller's own list still settles its own tokens; without it, every id would be looked up
+    // and, past the probe threshold, written blind to the bulk endpoint.
+    notes.push(
+      `${listingName(customerId)} was refused (${listing.reason}): not a superuser of that customer, or a misspelled ` +
+        "customer id. Planning with the caller's own token list instead; ids of other users are looked up one by one."
+    )
+    customerId = undefined
+    listing = await listVisibleTokens(client, { ...options, customerId })
+    reads += 1
+  }
   const evidence = new Map<string, Evidence>()
   const settled = new Map<string, RevokeOutcome>()
+  const known = new Map<string, Token>()
+  if (listing.ok) {
+    const wanted = new Set(ids)
+    for (const t of listing.tokens) if (wanted.has(t.id)) known.set(t.id, t)
+  }
 
   const toLookUp = listing.ok ? ids.filter(id => !listing.ids.has(id)) : [...ids]
   if (listing.ok) for (const id of ids) if (listing.ids.has(id)) evidence.set(id, 'listed')
@@ -104,10 +131,11 @@ export async function planRevocation(
     reads += again.reads
     for (const [id, result] of again.results) looked.results.set(id, result)
   }
-  const absent = listing.ok ? ` (absent from ${listingName(options.customerId)})` : ''
+  const absent = listing.ok ? ` (absent from ${listingName(customerId)})` : ''
   for (const [id, result] of looked.results) {
     switch (result.kind) {
       case 'exists':
+        known.set(id, result.token)
         evidence.set(id, self !== undefined && result.token.user_id === self.user_id ? 'own' : 'looked-up')
         break
       case 'not-found':
@@ -139,15 +167,39 @@ export async function planRevocation(
     }
   }
 
+  // Only when no customer list was asked for: a refused one has its own note above.
+  const slowNote =
+    options.customerId === undefined ? missingCustomerNote(listing, self, toLookUp.length) : undefined
+  if (slowNote) notes.push(slowNote)
+
   const plan: RevokePlan = {
     toWrite: ids.filter(id => evidence.has(id)),
     evidence,
     settled,
+    known,
     reads,
-    writes
+    writes,
+    notes
   }
+  if (customerId !== undefined) plan.customerId = customerId
   if (!listing.ok) plan.listFailure = listing.reason
   if (bulkPolicy !== undefined) plan.bulkPolicy = bulkPolicy
   if (self) plan.self = self
   return plan
+}
+
+/** Ids to look up one by one beyond which a missing --customer-id is worth a note. */
+export const LOOKUP_NOTE_THRESHOLD = 100
+
+/**
+ * Many ids absent from the caller's own list, and no customer list asked for: a superuser would
+ * plan them with one read of the customer's list instead of a lookup each.
+ */
+function missingCustomerNote(listing: Listing, self: Token | undefined, lookups: number): string | undefined {
+  if (!listing.ok || lookups < LOOKUP_NOTE_THRESHOLD) return undefined
+  const customer = self?.customer_id ? ` ${self.customer_id}` : ''
+  return (
+    `${lookups} ids are not on the caller's own token list, so each is looked up (GET /tokens/{id}). ` +
+    `A superuser plans them with one read: give the customer id${customer} (--customer-id / customer-id).`
+  )
 }

@@ -22,6 +22,8 @@ export interface ApiFailureLike {
   code?: string
   message?: string
   resetAt?: Date
+  /** Set by the client: false when the answer's body was not a Fastly error body (see endpoint-proof.ts). */
+  fastlyShaped?: boolean
 }
 
 export type Refusal =
@@ -56,6 +58,9 @@ export function classifyRefusal(error: ApiFailureLike, chunk: readonly string[])
   if (error.name === 'RateLimitError' || status === 429)
     return { kind: 'rate-limit', resetAt: error.resetAt, reason }
   if (status === undefined || status >= 500 || status < 400) return { kind: 'transient', status, reason }
+  // A 4xx that is not the API's (an HTML page from something in between) says nothing about the
+  // ids: retried like a failure in transit, never settled as not-found or forbidden.
+  if (error.fastlyShaped === false) return { kind: 'transient', status, reason }
   if (status === 401) return { kind: 'auth', status, reason }
   const namedIds = idsNamedIn(error, new Set(chunk))
   const text = `${error.apiMessage ?? ''} ${error.detail ?? ''}`

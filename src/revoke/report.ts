@@ -18,6 +18,8 @@ export type RevokeOutcomeKind =
   | 'left'
   /** Dry run: would have been sent. */
   | 'would-revoke'
+  /** The token making the requests, on the list but not revoked: only `includeSelf` revokes it. */
+  | 'skipped-self'
 
 export interface RevokeOutcome {
   id: string
@@ -26,6 +28,10 @@ export interface RevokeOutcome {
   verified?: boolean
   /** HTTP status and Fastly's message for failures; how an outcome was reached when not obvious. */
   reason?: string
+  /** The token's name, owner (user id) and type, when a read before the writes showed them. */
+  name?: string
+  owner?: string
+  type?: 'user' | 'automation'
 }
 
 export interface RevokeProgress {
@@ -33,7 +39,10 @@ export interface RevokeProgress {
   done: number
   total: number
   revoked: number
+  /** Settled, but neither revoked nor left (not found, forbidden, malformed, failed). */
   failed: number
+  /** Settled as left: not attempted (budget, deadline, signal); a rerun finishes them. */
+  left: number
   /** Write requests sent so far. */
   writes: number
   /** Set while the engine waits for the rate-limit window to reset (epoch ms). */
@@ -46,12 +55,16 @@ export interface RevokeReport {
   writes: number
   /** Read requests sent (lists and lookups; not rate-limited). */
   reads: number
-  /** The largest bulk size the server accepted in this run (its cap, or the start size if never refused). */
+  /** The bulk size the server accepted, once a bigger one was refused: its cap as learned. Absent when nothing was refused. */
   learnedCap?: number
+  /** True when a size refusal taught learnedCap: it is the server's cap, not only the size used. */
+  capFound?: boolean
   /** Ids not attempted because the write budget or deadline ran out: pass them to a second run. */
   leftIds: string[]
   /** True when no id is left. */
   complete: boolean
+  /** What the responder should know about the run (a refused customer list, a slow plan). */
+  notes?: string[]
 }
 
 /** Tallies for a report, the progress callback and exit codes. */
@@ -63,7 +76,8 @@ export function countOutcomes(outcomes: readonly RevokeOutcome[]): Record<Revoke
     malformed: 0,
     failed: 0,
     left: 0,
-    'would-revoke': 0
+    'would-revoke': 0,
+    'skipped-self': 0
   }
   for (const o of outcomes) counts[o.outcome] += 1
   return counts

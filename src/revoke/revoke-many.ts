@@ -1,5 +1,5 @@
 import type { FastlyTokensClient } from '../client/index.js'
-import { WriteBudget } from './budget.js'
+import { timerSleep, WriteBudget } from './budget.js'
 import { revokeInChunks } from './bulk-writes.js'
 import { confirmRevocations } from './confirm.js'
 import { settleDryRun } from './dry-run.js'
@@ -8,7 +8,8 @@ import { RevokeLedger } from './ledger.js'
 import { checkRevokeManyOptions, type RevokeManyOptions } from './options.js'
 import { planRevocation } from './plan.js'
 import type { RevokeReport } from './report.js'
-import { revokeSelfLast } from './self-last.js'
+import type { Token } from '../types.js'
+import { revokeSelfLast, selfToRevokeLast } from './self-last.js'
 
 const MALFORMED_REASON = 'not a token id: expected 16 to 24 letters and digits; never sent'
 
@@ -47,14 +48,22 @@ export async function revokeMany(
   })
   ledger.reads += plan.reads
   ledger.writes += plan.writes
+  for (const note of plan.notes) {
+    ledger.notes.push(note)
+    options.onNote?.(note)
+  }
+  // Verification reads the list the plan could use (the caller's own, after a refused customer list).
+  // Not stopped by an interruption either: reading back what was written is what makes a
+  // "revoked" true, and a few reads end quickly.
+  const confirmOptions = { ...options, customerId: plan.customerId, signal: undefined }
   for (const o of plan.settled.values()) ledger.settle(o)
-  const selfId = plan.self && plan.toWrite.includes(plan.self.id) ? plan.self.id : undefined
+  const selfId = selfToRevokeLast(plan, options.includeSelf, ledger)
   ledger.progress()
 
   if (options.dryRun) {
     settleDryRun(plan, selfId, ledger)
     ledger.progress()
-    return ledger.report()
+    return describeTokens(ledger.report(), plan.known)
   }
 
   // 2 and 3. Bulk writes within the budget.
@@ -75,7 +84,7 @@ export async function revokeMany(
   )
 
   // 4. Verify with reads, then the token making the requests: every read needed it.
-  await confirmRevocations(client, plan.evidence, written, options, ledger)
+  await confirmRevocations(client, plan.evidence, written, confirmOptions, ledger)
   if (selfId !== undefined) {
     const { stop } = written
     ledger.settle(
@@ -85,7 +94,21 @@ export async function revokeMany(
     )
   }
   ledger.progress()
-  return ledger.report(written.learnedCap)
+  const report = ledger.report(written.learnedCap)
+  if (written.capFound) report.capFound = true
+  return describeTokens(report, plan.known)
+}
+
+/** Names, owners and types from the plan's reads, on the outcomes of the ids they showed. */
+function describeTokens(report: RevokeReport, known: ReadonlyMap<string, Token>): RevokeReport {
+  for (const o of report.outcomes) {
+    const token = known.get(o.id)
+    if (!token) continue
+    o.name = token.name
+    o.owner = token.user_id
+    o.type = (token as { type?: string }).type === 'automation' ? 'automation' : 'user'
+  }
+  return report
 }
 
 /** The hour's write budget, waiting on the caller's clock, with each wait shown in the progress. */
@@ -98,7 +121,8 @@ function writeBudget(
     deadline: options.deadline,
     reserve: options.reserveWrites,
     now: options.now ?? Date.now,
-    sleep: options.sleep ?? ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms))),
+    sleep: options.sleep ?? timerSleep(options.signal),
+    signal: options.signal,
     onWait: until => {
       ledger.waitingUntil = until
       ledger.progress()

@@ -4,8 +4,29 @@ import type { RevokeLedger } from './ledger.js'
 import { describeFailure, outcomeForStatus, type ApiFailureLike } from './refusal.js'
 import type { RevokeOutcome } from './report.js'
 
+export const SKIPPED_SELF_REASON =
+  'the token making the requests: not revoked unless asked (it would end this access)'
+
 /**
- * The token making the requests, when it is itself on the list to revoke. It is left out of the
+ * Which id, if any, is the token making the requests and is to be revoked last. Unless the caller
+ * asked for it (`includeSelf`), that token is settled as 'skipped-self' here and taken out of the
+ * plan, so neither a write nor a dry run's "would-revoke" counts it.
+ */
+export function selfToRevokeLast(
+  plan: { self?: { id: string }; toWrite: string[] },
+  includeSelf: boolean | undefined,
+  ledger: RevokeLedger
+): string | undefined {
+  const selfId = plan.self?.id
+  if (selfId === undefined || !plan.toWrite.includes(selfId)) return undefined
+  if (includeSelf === true) return selfId
+  ledger.settle({ id: selfId, outcome: 'skipped-self', reason: SKIPPED_SELF_REASON })
+  plan.toWrite = plan.toWrite.filter(id => id !== selfId)
+  return undefined
+}
+
+/**
+ * The token making the requests, when it is itself on the list to revoke (and asked for). It is left out of the
  * bulk writes and revoked after everything else, with DELETE /tokens/self: every read before
  * (planning, verification) needs it, and once revoked it no longer authenticates.
  */
@@ -20,7 +41,7 @@ export async function revokeSelfLast(
   const decision = await budget.acquire()
   if (!decision.go) return { id, outcome: 'left', reason: `not sent: ${decision.why}` }
   try {
-    await client.revokeTokenCurrent(call)
+    await client.revokeTokenCurrent({ deadline: options.deadline, waitSignal: options.signal })
     ledger.writes += 1
   } catch (error) {
     const failure = error as ApiFailureLike & { attempts?: number }

@@ -29,6 +29,7 @@ Options:
   --read-only-self-revoke B    true (default) or false: may a global:read token revoke itself
   --two-factor-shape S         msg (default), code or nested: the 2fa.verify body
   --latency-ms N               delay added to every request (default 0)
+  --write-rate-limit-headers B true (default) or false: send Fastly-RateLimit-* on writes
   --seed N                     seed for ids and fault dice (replayable runs)
   --log                        print one line per request
   -h, --help                   show this help
@@ -79,6 +80,7 @@ export function parseCliArgs(argv: string[]): { help: boolean; log: boolean; opt
         'read-only-self-revoke': { type: 'string' },
         'two-factor-shape': { type: 'string' },
         'latency-ms': { type: 'string' },
+        'write-rate-limit-headers': { type: 'string' },
         seed: { type: 'string' },
         log: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
@@ -102,6 +104,8 @@ export function parseCliArgs(argv: string[]): { help: boolean; log: boolean; opt
   if (shape !== undefined) options.twoFactorShape = shape
   const latency = integer('latency-ms', v['latency-ms'], 0)
   if (latency !== undefined) options.latencyMs = latency
+  const rateHeaders = oneOf('write-rate-limit-headers', v['write-rate-limit-headers'], ['true', 'false'])
+  if (rateHeaders !== undefined) options.writeRateLimitHeaders = rateHeaders === 'true'
   const seed = integer('seed', v.seed, 0, 0xffffffff)
   if (seed !== undefined) options.seed = seed
   return { help: v.help === true, log: v.log === true, options }

@@ -58,6 +58,11 @@ export interface SimulatorOptions {
   faults?: FaultRule[]
   seed?: number
   latencyMs?: number
+  /**
+   * Send `Fastly-RateLimit-Remaining`/`-Reset` on write answers (default true). false models the
+   * 2025 recordings of writes that carry none: a client must not depend on them being there.
+   */
+  writeRateLimitHeaders?: boolean
   /** How many request log entries to keep (oldest dropped first). Default 10,000. */
   logLimit?: number
   /** Called synchronously after each answer with the redacted log entry; keep it cheap. */
@@ -70,7 +75,8 @@ export const DEFAULT_SETTINGS = {
   readOnlySelfRevoke: true,
   writeLimitPerHour: 1000,
   twoFactorShape: 'msg' as TwoFactorShape,
-  latencyMs: 0
+  latencyMs: 0,
+  writeRateLimitHeaders: true
 }
 
 function positiveInteger(name: string, value: unknown): number {
@@ -91,6 +97,7 @@ export class SimSettings {
   #writeLimitPerHour = DEFAULT_SETTINGS.writeLimitPerHour
   #twoFactorShape = DEFAULT_SETTINGS.twoFactorShape
   #latencyMs = DEFAULT_SETTINGS.latencyMs
+  #writeRateLimitHeaders = DEFAULT_SETTINGS.writeRateLimitHeaders
 
   constructor(options: SimulatorOptions = {}) {
     this.reset(options)
@@ -104,12 +111,15 @@ export class SimSettings {
     this.#writeLimitPerHour = DEFAULT_SETTINGS.writeLimitPerHour
     this.#twoFactorShape = DEFAULT_SETTINGS.twoFactorShape
     this.#latencyMs = DEFAULT_SETTINGS.latencyMs
+    this.#writeRateLimitHeaders = DEFAULT_SETTINGS.writeRateLimitHeaders
     if (options.bulkPolicy !== undefined) this.bulkPolicy = options.bulkPolicy
     if (options.maxBulkIds !== undefined) this.maxBulkIds = options.maxBulkIds
     if (options.readOnlySelfRevoke !== undefined) this.readOnlySelfRevoke = options.readOnlySelfRevoke
     if (options.writeLimitPerHour !== undefined) this.writeLimitPerHour = options.writeLimitPerHour
     if (options.twoFactorShape !== undefined) this.twoFactorShape = options.twoFactorShape
     if (options.latencyMs !== undefined) this.latencyMs = options.latencyMs
+    if (options.writeRateLimitHeaders !== undefined)
+      this.writeRateLimitHeaders = options.writeRateLimitHeaders
   }
 
   get bulkPolicy(): BulkPolicy {
@@ -165,6 +175,15 @@ export class SimSettings {
     this.#latencyMs = value
   }
 
+  get writeRateLimitHeaders(): boolean {
+    return this.#writeRateLimitHeaders
+  }
+  set writeRateLimitHeaders(value: boolean) {
+    if (typeof value !== 'boolean')
+      throw new TypeError(`writeRateLimitHeaders: expected a boolean, got ${String(value)}`)
+    this.#writeRateLimitHeaders = value
+  }
+
   /** A plain copy, for printing. */
   toJSON(): Record<string, unknown> {
     return {
@@ -173,7 +192,8 @@ export class SimSettings {
       readOnlySelfRevoke: this.readOnlySelfRevoke,
       writeLimitPerHour: this.writeLimitPerHour,
       twoFactorShape: this.twoFactorShape,
-      latencyMs: this.latencyMs
+      latencyMs: this.latencyMs,
+      writeRateLimitHeaders: this.writeRateLimitHeaders
     }
   }
 }

@@ -158,8 +158,8 @@ function failAnswer(ctx: RequestContext, failure: NonNullable<FaultPlan['failure
 }
 
 /**
- * Writes status, headers and body. Non-GET answers (ctx given) carry the rate-limit headers;
- * GET answers never do, as recorded. Returns a promise only for a slow body.
+ * Writes status, headers and body. Non-GET answers (ctx given) carry the rate-limit headers
+ * unless the setting turns them off; GET answers never do, as recorded. Returns a promise only for a slow body.
  */
 function writeAnswer(
   res: ServerResponse,
@@ -177,7 +177,7 @@ function writeAnswer(
     headers['Content-Type'] = 'application/json'
     headers['Content-Length'] = Buffer.byteLength(text)
   }
-  if (writeCtx) {
+  if (writeCtx && writeCtx.core.settings.writeRateLimitHeaders) {
     const rate = currentRate(writeCtx)
     headers['Fastly-RateLimit-Remaining'] = String(rate.remaining)
     headers['Fastly-RateLimit-Reset'] = String(rate.resetEpochSeconds)

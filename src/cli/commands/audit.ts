@@ -4,7 +4,9 @@ import type { Token } from '../../types.js'
 import type { Command, CommandContext } from '../context.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { customerIdFlag, flagValue } from '../flags.js'
-import { ENGINE_HELP, ENGINE_OPTIONS, engineOptions, printRevokeReport } from '../revoke-report.js'
+import { watchInterrupts } from '../interrupt.js'
+import { ENGINE_HELP, ENGINE_OPTIONS, engineOptions, jsonRun, printRevokeReport } from '../revoke-report.js'
+import { auditJson } from '../json-report.js'
 import { formatTokenTable } from '../token-table.js'
 
 const HELP = `Usage: fastly-tokens audit [filters] [--revoke-matching [--dry-run]]
@@ -24,10 +26,12 @@ Filters:
 
 Acting on the matches:
   --revoke-matching       revoke them through the bulk engine (needs a filter; the
-                          token making the requests is never revoked by this)
+                          token making the requests is kept unless
+                          --include-self)
 ${ENGINE_HELP}
 
-Global: --json ({ scanned, matches, revoke? }), --progress, --api-url URL.`
+Global: --json (the versioned report of docs/cli.md, mode "audit": each match with
+its outcome, plus scanned and the full token records), --progress, --api-url URL.`
 
 function filterFrom(values: Record<string, unknown>, now: number): AuditFilter {
   const filter: AuditFilter = {}
@@ -37,9 +41,10 @@ function filterFrom(values: Record<string, unknown>, now: number): AuditFilter {
     filter.nameGlob = name
   }
   const scope = values.scope as string | undefined
-  if (scope !== undefined) filter.scope = flagValue('--scope', parseScope(scope))
+  if (scope !== undefined) filter.scope = flagValue('--scope', scope, parseScope)
   const before = values['created-before'] as string | undefined
-  if (before !== undefined) filter.createdBefore = flagValue('--created-before', parseDateOrAge(before, now))
+  if (before !== undefined)
+    filter.createdBefore = flagValue('--created-before', before, text => parseDateOrAge(text, now))
   if (values.expired === true && values['not-expired'] === true)
     throw new UsageError('--expired and --not-expired exclude each other')
   if (values.expired === true) filter.expired = true
@@ -50,7 +55,7 @@ function filterFrom(values: Record<string, unknown>, now: number): AuditFilter {
   if (values['never-expires'] === true) filter.neverExpires = true
   if (values['has-expiry'] === true) filter.neverExpires = false
   const unused = values['unused-days'] as string | undefined
-  if (unused !== undefined) filter.unusedForDays = flagValue('--unused-days', parseDayCount(unused))
+  if (unused !== undefined) filter.unusedForDays = flagValue('--unused-days', unused, parseDayCount)
   return filter
 }
 
@@ -94,34 +99,40 @@ export const auditCommand: Command = {
     }
     const options = engineOptions(ctx, values, customerId)
     const client = ctx.client({ needsToken: true })
+    // --max-time bounds the list read too, not only the writes: every path ends.
     const result = await auditTokens(client, filter, {
       ...(customerId === undefined ? {} : { customerId }),
+      ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
       now: ctx.now()
     })
     if (!revoke) {
-      if (ctx.flags.json) ctx.printJson(result)
+      if (ctx.flags.json) ctx.printJson(auditJson(result))
       else printMatches(ctx, result.matches, result.scanned)
       return EXIT.ok
     }
 
-    // The token doing the audit stays: revoking it would end the run (and the responder's access).
-    const self = await client.getTokenCurrent()
-    const ids = result.matches.map(t => t.id).filter(id => id !== self.id)
-    if (ids.length < result.matches.length)
-      ctx.note(`not revoking ${self.id}: it is the token making the requests`)
+    // The token doing the audit stays unless --include-self: the engine reports it skipped-self.
+    const ids = result.matches.map(t => t.id)
     if (!ctx.flags.json) printMatches(ctx, result.matches, result.scanned)
     if (ids.length === 0) {
-      if (ctx.flags.json) ctx.printJson(result)
+      if (ctx.flags.json) ctx.printJson(auditJson(result))
       return EXIT.ok
     }
+    const interrupt = watchInterrupts(ctx)
+    options.signal = interrupt.signal
+    options.onNote = note => ctx.note(`note: ${note}`)
     const progress = ctx.progress(options.dryRun ? 'planning' : 'revoking')
     if (progress) options.onProgress = p => progress.update(p)
     try {
       const report = await revokeMany(client, ids, options)
       progress?.done()
-      return await printRevokeReport(ctx, report, values, r => ({ ...result, revoke: r }))
+      const code = await printRevokeReport(ctx, report, values, r =>
+        auditJson(result, { report: r, ...jsonRun(values) })
+      )
+      return interrupt.exitCode(code)
     } finally {
       progress?.done()
+      interrupt.stop()
     }
   }
 }

@@ -9,7 +9,7 @@ import {
 import type { Command, CommandContext } from '../context.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { flagValue } from '../flags.js'
-import { readStdin } from '../io.js'
+import { readSecretStdin } from '../io.js'
 
 const HELP = `Usage: fastly-tokens create [options]
 
@@ -66,8 +66,10 @@ export const createCommand: Command = {
     }
     const env = ctx.io.env
     let password = v.password ?? env.FASTLY_PASSWORD
-    if (password === '-') password = (await readStdin(ctx.io, '--password -')).replace(/\r?\n$/, '')
-    else if (v.password !== undefined) {
+    if (password === '-') {
+      const ask = { ask: 'Password (not shown): ', multiple: false }
+      password = (await readSecretStdin(ctx.io, '--password -', ask)).replace(/\r?\n$/, '')
+    } else if (v.password !== undefined) {
       ctx.note(
         'note: a password given as an argument shows in the process list; FASTLY_PASSWORD or --password - do not'
       )
@@ -75,7 +77,7 @@ export const createCommand: Command = {
     if (!password)
       throw new UsageError('--password (or FASTLY_PASSWORD, or --password - for stdin) is required')
     if (v.username !== undefined && !/^[^\s@]+@[^\s@]+$/.test(v.username)) {
-      throw new UsageError(`--username: expected the account's email address, got "${v.username}"`)
+      throw new UsageError("--username: expected the account's email address (the value is not printed)")
     }
     const totpSecret = v['totp-secret'] ?? env.FASTLY_TOTP_SECRET
     if (v['totp-secret'] !== undefined) {
@@ -85,7 +87,7 @@ export const createCommand: Command = {
     }
     if (v.otp !== undefined && totpSecret !== undefined)
       throw new UsageError('give --otp or --totp-secret, not both')
-    let otp = v.otp === undefined ? undefined : flagValue('--otp', parseOneTimeCode(v.otp))
+    let otp = v.otp === undefined ? undefined : flagValue('--otp', v.otp, parseOneTimeCode)
     if (totpSecret !== undefined) {
       try {
         otp = totp(totpSecret, ctx.now())
@@ -94,13 +96,13 @@ export const createCommand: Command = {
       }
     }
 
-    const scope = flagValue('--scope', parseScope(v.scope?.join(' ') ?? DEFAULT_SCOPE))
-    const services = flagValue('--services', parseServices((v.services ?? []).join(',')))
+    const scope = flagValue('--scope', v.scope?.join(' ') ?? DEFAULT_SCOPE, parseScope)
+    const services = flagValue('--services', (v.services ?? []).join(','), parseServices)
     const expiresIn = v['expires-in'] ?? '1h'
     const expiresAt =
       expiresIn.trim() === 'never'
         ? undefined
-        : new Date(ctx.now() + flagValue('--expires-in', parseDuration(expiresIn)))
+        : new Date(ctx.now() + flagValue('--expires-in', expiresIn, parseDuration))
     const name = v.name ?? `fastly-tokens ${new Date(ctx.now()).toISOString()}`
     if (name.trim() === '') throw new UsageError('--name: must not be empty')
 

@@ -1,21 +1,27 @@
-import { readFile } from 'node:fs/promises'
-import { looksLikeTokenValue } from '../../input/index.js'
 import {
-  parseTokenIdList,
+  describeCost,
+  proveEndpoint,
   revokeLeakedValues,
   revokeMany,
-  type LeakedValueOutcome
+  type LeakedValueOutcome,
+  type LeakedValuesReport
 } from '../../revoke/index.js'
 import type { Command, CommandContext } from '../context.js'
-import { EXIT, UsageError } from '../exit-codes.js'
-import { readStdin } from '../io.js'
+import { combineExitCodes, EXIT, exitCodeForOutcome, UsageError } from '../exit-codes.js'
+import { watchInterrupts } from '../interrupt.js'
+import { capHintIn } from '../left-file.js'
+import { runRevokeValues } from './revoke-values.js'
+import { readSecretStdin } from '../io.js'
 import { customerIdFlag } from '../flags.js'
+import { readIds } from '../id-input.js'
+import { valuesJson } from '../json-report.js'
 import {
   ENGINE_HELP,
   ENGINE_OPTIONS,
   engineOptions,
   outcomeCell,
-  printRevokeReport
+  printRevokeReport,
+  warnSkippedSelf
 } from '../revoke-report.js'
 import { formatTable } from '../table.js'
 
@@ -23,49 +29,40 @@ const HELP = `Usage: fastly-tokens revoke (--id ID... | --ids-file FILE | --valu
 
 By id (FASTLY_API_TOKEN authenticates; a superuser may revoke other users' tokens):
   --id ID                 a token id; repeat it, or separate ids with commas
-  --ids-file FILE         ids separated by newlines, commas or spaces; "-" reads stdin
+  --ids-file FILE         ids separated by newlines, commas or spaces (# starts a
+                          comment), or JSON: an array of ids or of {"id": ...}
+                          objects, or this CLI's own --json output; several JSON
+                          documents in a row are one list. "-" reads stdin; repeat
+                          the flag for several files. At most 8 MiB each
   --customer-id ID        plan and verify with the customer's token list (superusers)
 ${ENGINE_HELP}
 
-By leaked value (no API token needed: each value revokes itself with
-DELETE /tokens/self, after GET /tokens/self records which token it was):
+By leaked value: each value is read with itself (GET /tokens/self, free). With
+FASTLY_API_TOKEN (scope global) the tokens found are then revoked in bulk like ids
+(300 values: a write or two); without it each value revokes itself with
+DELETE /tokens/self, one write from its owner's hourly budget:
   --value VALUE           a leaked token value; "-" reads values from stdin, one per
                           line. Prefer "-": an argument lands in the shell history
-                          and the process list. Values are never printed.
+                          and the process list. Values are never printed. Pasted
+                          quotes, KEY=, "Bearer ", trailing , or ; are stripped; an
+                          entry that is still no 32-character token is "malformed"
+  --positions FILE        only these positions of the values (a --left-file of a
+                          values run: positions, never values)
 
 The token in FASTLY_API_TOKEN itself:
   --current               revoke it (DELETE /tokens/self)
 
 Global: --json, --progress, --api-url URL. Exit 0 when every id or value is
-revoked (or already gone, for values), 1 when some were not, 2 on bad input,
-3 when the API refused the caller or could not be reached.`
+revoked or already gone, 1 when some are unknown to the API or not ours, 2 on bad
+input, 3 when the API refused the caller or could not be reached, 5 when a rerun
+is needed (left or transiently failed); see fastly-tokens --help.`
 
-async function readIds(ctx: CommandContext, ids: string[] | undefined, file: string | undefined) {
-  let text = (ids ?? []).join('\n')
-  if (file !== undefined) {
-    try {
-      text += `\n${file === '-' ? await readStdin(ctx.io, '--ids-file -') : await readFile(file, 'utf8')}`
-    } catch (error) {
-      throw new UsageError(
-        `--ids-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`
-      )
-    }
-  }
-  const list = parseTokenIdList(text)
-  // A token value pasted where ids go: refuse it rather than print it back as a "malformed id".
-  const secretLike = list.malformed.filter(looksLikeTokenValue).length
-  if (secretLike > 0) {
-    throw new UsageError(
-      `${secretLike} entr${secretLike === 1 ? 'y looks' : 'ies look'} like a token value, not an id (not printed); ` +
-        'revoke values with --value -'
-    )
-  }
-  if (list.ids.length + list.malformed.length === 0) throw new UsageError('no token ids given')
-  return [...list.ids, ...list.malformed]
-}
-
-function printValueOutcomes(ctx: CommandContext, outcomes: LeakedValueOutcome[]): number {
-  if (ctx.flags.json) ctx.printJson(outcomes)
+function printValueOutcomes(
+  ctx: CommandContext,
+  outcomes: LeakedValueOutcome[],
+  report?: LeakedValuesReport
+): number {
+  if (ctx.flags.json) ctx.printJson(valuesJson(outcomes, { dryRun: false }, report))
   else {
     ctx.print(
       formatTable(
@@ -74,7 +71,13 @@ function printValueOutcomes(ctx: CommandContext, outcomes: LeakedValueOutcome[])
       )
     )
   }
-  return outcomes.every(o => o.outcome !== 'failed') ? EXIT.ok : EXIT.incomplete
+  warnSkippedSelf(ctx, outcomes)
+  return combineExitCodes(outcomes.map(o => exitCodeForOutcome(o)))
+}
+
+const VALUE_PROMPT = {
+  ask: 'Leaked token value(s), one per line, not shown; an empty line ends: ',
+  multiple: true
 }
 
 export const revokeCommand: Command = {
@@ -83,18 +86,19 @@ export const revokeCommand: Command = {
   help: HELP,
   options: {
     id: { type: 'string', multiple: true },
-    'ids-file': { type: 'string' },
+    'ids-file': { type: 'string', multiple: true },
     value: { type: 'string', multiple: true },
     current: { type: 'boolean' },
+    positions: { type: 'string' },
     'customer-id': { type: 'string' },
     ...ENGINE_OPTIONS
   },
   async run(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
     const ids = values.id as string[] | undefined
-    const idsFile = values['ids-file'] as string | undefined
+    const idsFiles = values['ids-file'] as string[] | undefined
     const valueArgs = values.value as string[] | undefined
     const current = values.current === true
-    const modes = [ids !== undefined || idsFile !== undefined, valueArgs !== undefined, current].filter(
+    const modes = [ids !== undefined || idsFiles !== undefined, valueArgs !== undefined, current].filter(
       Boolean
     )
     if (modes.length !== 1) throw new UsageError('give exactly one of --id/--ids-file, --value or --current')
@@ -102,7 +106,10 @@ export const revokeCommand: Command = {
     if (valueArgs !== undefined) {
       let leaked: string[] = []
       for (const v of valueArgs) {
-        if (v === '-') leaked.push(...(await readStdin(ctx.io, '--value -')).split(/\r?\n/))
+        // A loop, not push(...lines): spreading 100k lines as arguments overflows the stack.
+        if (v === '-')
+          for (const line of (await readSecretStdin(ctx.io, '--value -', VALUE_PROMPT)).split(/\r?\n/))
+            leaked.push(line)
         else leaked.push(v)
       }
       leaked = leaked.map(v => v.trim()).filter(Boolean)
@@ -114,14 +121,12 @@ export const revokeCommand: Command = {
         )
       }
       if (values['dry-run'] === true) {
-        ctx.note(
-          `dry run: ${leaked.length} value(s) would each be revoked with DELETE /tokens/self; nothing sent`
-        )
+        ctx.note(`dry run: ${leaked.length} value(s) would each be read and revoked; nothing sent`)
         return EXIT.ok
       }
-      const base = ctx.client({ needsToken: false })
-      return printValueOutcomes(ctx, await revokeLeakedValues(base, leaked))
+      return runRevokeValues(ctx, values, leaked, printValueOutcomes)
     }
+    if (values.positions !== undefined) throw new UsageError('--positions goes with --value')
 
     if (current) {
       const client = ctx.client({ needsToken: true, why: '--current revokes that token' })
@@ -134,17 +139,30 @@ export const revokeCommand: Command = {
     }
 
     const customerId = customerIdFlag(ctx, values)
-    const list = await readIds(ctx, ids, idsFile)
+    let capHint: number | undefined
+    const list = await readIds(ctx, ids, idsFiles, text => (capHint ??= capHintIn(text)))
     const options = engineOptions(ctx, values, customerId)
+    // A left-file keeps the bulk size the server accepted: the resume starts there.
+    if (options.initialChunkSize === undefined && capHint !== undefined) options.initialChunkSize = capHint
+    const cost = describeCost(list.length, options.initialChunkSize ?? 1000)
+    if (cost !== undefined) ctx.note(`note: ${cost}`)
     const client = ctx.client({ needsToken: true, why: 'revoking by id' })
+    // The caller and the endpoint first: a refused token, an endpoint that is not the API (HTML,
+    // a non-JSON 404, a redirect) or no answer ends the run here with one line and EXIT.api.
+    await proveEndpoint(client, {}, true)
+    const interrupt = watchInterrupts(ctx)
+    options.signal = interrupt.signal
+    options.onNote = note => ctx.note(`note: ${note}`)
     const progress = ctx.progress(options.dryRun ? 'planning' : 'revoking')
     if (progress) options.onProgress = p => progress.update(p)
     try {
       const report = await revokeMany(client, list, options)
       progress?.done()
-      return printRevokeReport(ctx, report, values)
+      const code = await printRevokeReport(ctx, report, values)
+      return interrupt.exitCode(code)
     } finally {
       progress?.done()
+      interrupt.stop()
     }
   }
 }
