@@ -1,6 +1,6 @@
 /**
  * The docs stay true to the code: every input and output of action.yml has its row in
- * docs/action.md's tables (and no row names one that does not exist), every flag the two command
+ * docs/action.md's tables (and no row names one that does not exist), every flag the three command
  * lines print in `--help` is documented on their pages, and every relative link of the Markdown
  * files at the root and under docs/ leads to a file that exists and, with a `#fragment`, to a
  * heading in it.
@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { runCli, COMMANDS } from '../../src/cli/run.js'
 import { runSimulatorCli } from '../../src/simulator/cli.js'
+import { runBrokerCli } from '../../src/broker/cli.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8')
@@ -139,6 +140,23 @@ describe('docs/simulator.md', () => {
     const flags = flagsIn(help)
     expect(flags).toEqual(expect.arrayContaining(['--port', '--bulk-policy', '--seed']))
     const page = read('docs/simulator.md')
+    expect({ undocumented: flags.filter(f => !mentions(page, f)) }).toEqual({ undocumented: [] })
+  })
+})
+
+describe('docs/broker.md', () => {
+  it('documents every flag of fastly-token-broker --help', async () => {
+    let help = ''
+    const code = await runBrokerCli(['--help'], {
+      stdout: s => (help += s),
+      stderr: () => {},
+      env: {},
+      stopSignal: new Promise(() => {})
+    })
+    expect(code).toBe(0)
+    const flags = flagsIn(help)
+    expect(flags).toEqual(expect.arrayContaining(['--config', '--port']))
+    const page = read('docs/broker.md')
     expect({ undocumented: flags.filter(f => !mentions(page, f)) }).toEqual({ undocumented: [] })
   })
 })
