@@ -128,37 +128,42 @@ describe('docs/cli.md', () => {
   })
 })
 
-describe('docs/simulator.md', () => {
-  it('documents every flag of fastly-token-simulator --help', async () => {
-    let help = ''
-    const code = await runSimulatorCli(['--help'], {
-      stdout: s => (help += s),
-      stderr: () => {},
-      stopSignal: new Promise(() => {})
-    })
-    expect(code).toBe(0)
-    const flags = flagsIn(help)
-    expect(flags).toEqual(expect.arrayContaining(['--port', '--bulk-policy', '--seed']))
-    const page = read('docs/simulator.md')
-    expect({ undocumented: flags.filter(f => !mentions(page, f)) }).toEqual({ undocumented: [] })
-  })
-})
+/**
+ * The servers' commands print their help through `stdout` and stop on `stopSignal`; `--help`
+ * answers at once. Every long flag it shows must be on `page`, and `sample` proves the help was
+ * read at all.
+ */
+async function expectServerFlagsOn(
+  page: string,
+  run: (io: {
+    stdout(s: string): void
+    stderr(s: string): void
+    stopSignal: Promise<never>
+  }) => Promise<number>,
+  sample: string[]
+) {
+  let help = ''
+  const code = await run({ stdout: s => (help += s), stderr: () => {}, stopSignal: new Promise(() => {}) })
+  expect(code).toBe(0)
+  const flags = flagsIn(help)
+  expect(flags).toEqual(expect.arrayContaining(sample))
+  const text = read(page)
+  expect({ page, undocumented: flags.filter(f => !mentions(text, f)) }).toEqual({ page, undocumented: [] })
+}
 
-describe('docs/broker.md', () => {
-  it('documents every flag of fastly-token-broker --help', async () => {
-    let help = ''
-    const code = await runBrokerCli(['--help'], {
-      stdout: s => (help += s),
-      stderr: () => {},
-      env: {},
-      stopSignal: new Promise(() => {})
-    })
-    expect(code).toBe(0)
-    const flags = flagsIn(help)
-    expect(flags).toEqual(expect.arrayContaining(['--config', '--port']))
-    const page = read('docs/broker.md')
-    expect({ undocumented: flags.filter(f => !mentions(page, f)) }).toEqual({ undocumented: [] })
-  })
+describe("the servers' pages", () => {
+  it('docs/simulator.md documents every flag of fastly-token-simulator --help', () =>
+    expectServerFlagsOn('docs/simulator.md', io => runSimulatorCli(['--help'], io), [
+      '--port',
+      '--bulk-policy',
+      '--seed'
+    ]))
+
+  it('docs/broker.md documents every flag of fastly-token-broker --help', () =>
+    expectServerFlagsOn('docs/broker.md', io => runBrokerCli(['--help'], { ...io, env: {} }), [
+      '--config',
+      '--port'
+    ]))
 })
 
 describe('links', () => {
