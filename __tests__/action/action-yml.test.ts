@@ -109,6 +109,28 @@ describe('workflow examples in the docs', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4)
   })
 
+  // actionlint cannot read a remote action's inputs, so the `with:` keys given to this action are
+  // checked against action.yml here.
+  it.each(blocks)('%s gives this action only inputs of action.yml', (_name, block) => {
+    const inputs = [...declared('inputs').keys()]
+    const lines = block.split('\n')
+    const given: string[] = []
+    lines.forEach((line, i) => {
+      if (!/^\s*(?:-\s+)?uses:\s*your-org\/fastly-token-action@/.test(line)) return
+      const withLine = lines.findIndex((l, j) => j > i && /^\s*with:\s*$/.test(l))
+      if (withLine < 0) return
+      const indent = lines[withLine]!.search(/\S/)
+      for (const l of lines.slice(withLine + 1)) {
+        if (l.trim() === '') continue
+        if (l.search(/\S/) <= indent) break
+        const key = /^\s*([A-Za-z0-9_-]+):/.exec(l)
+        if (key && l.search(/\S/) === indent + 2) given.push(key[1]!)
+      }
+    })
+    expect(given.length).toBeGreaterThan(0)
+    expect({ unknown: given.filter(k => !inputs.includes(k)) }).toEqual({ unknown: [] })
+  })
+
   it.each(blocks)('%s passes actionlint', async (name, block) => {
     const dir = mkdtempSync(join(tmpdir(), 'docs-lint-'))
     const path = join(dir, `${name.replace(/[^A-Za-z0-9]+/g, '-')}.yml`)

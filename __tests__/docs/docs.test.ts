@@ -1,6 +1,6 @@
 /**
  * The docs stay true to the code: every input and output of action.yml has its row in
- * docs/action.md's tables (and no row names one that does not exist), every flag the two command
+ * docs/action.md's tables (and no row names one that does not exist), every flag the three command
  * lines print in `--help` is documented on their pages, and every relative link of the Markdown
  * files at the root and under docs/ leads to a file that exists and, with a `#fragment`, to a
  * heading in it.
@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { runCli, COMMANDS } from '../../src/cli/run.js'
 import { runSimulatorCli } from '../../src/simulator/cli.js'
+import { runBrokerCli } from '../../src/broker/cli.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8')
@@ -127,20 +128,42 @@ describe('docs/cli.md', () => {
   })
 })
 
-describe('docs/simulator.md', () => {
-  it('documents every flag of fastly-token-simulator --help', async () => {
-    let help = ''
-    const code = await runSimulatorCli(['--help'], {
-      stdout: s => (help += s),
-      stderr: () => {},
-      stopSignal: new Promise(() => {})
-    })
-    expect(code).toBe(0)
-    const flags = flagsIn(help)
-    expect(flags).toEqual(expect.arrayContaining(['--port', '--bulk-policy', '--seed']))
-    const page = read('docs/simulator.md')
-    expect({ undocumented: flags.filter(f => !mentions(page, f)) }).toEqual({ undocumented: [] })
-  })
+/**
+ * The servers' commands print their help through `stdout` and stop on `stopSignal`; `--help`
+ * answers at once. Every long flag it shows must be on `page`, and `sample` proves the help was
+ * read at all.
+ */
+async function expectServerFlagsOn(
+  page: string,
+  run: (io: {
+    stdout(s: string): void
+    stderr(s: string): void
+    stopSignal: Promise<never>
+  }) => Promise<number>,
+  sample: string[]
+) {
+  let help = ''
+  const code = await run({ stdout: s => (help += s), stderr: () => {}, stopSignal: new Promise(() => {}) })
+  expect(code).toBe(0)
+  const flags = flagsIn(help)
+  expect(flags).toEqual(expect.arrayContaining(sample))
+  const text = read(page)
+  expect({ page, undocumented: flags.filter(f => !mentions(text, f)) }).toEqual({ page, undocumented: [] })
+}
+
+describe("the servers' pages", () => {
+  it('docs/simulator.md documents every flag of fastly-token-simulator --help', () =>
+    expectServerFlagsOn('docs/simulator.md', io => runSimulatorCli(['--help'], io), [
+      '--port',
+      '--bulk-policy',
+      '--seed'
+    ]))
+
+  it('docs/broker.md documents every flag of fastly-token-broker --help', () =>
+    expectServerFlagsOn('docs/broker.md', io => runBrokerCli(['--help'], { ...io, env: {} }), [
+      '--config',
+      '--port'
+    ]))
 })
 
 describe('links', () => {
