@@ -187,20 +187,30 @@ describe('revoke', () => {
     expect(r.stdout).toContain('3 revoked (3 verified)')
     expect([a, b, c].some(id => w.alive(id!))).toBe(false)
   })
-  it('exits 1 when some ids are not revoked; --json gives the engine report', async () => {
+  it('exits 1 when some ids are not revoked; --json gives the versioned report', async () => {
     const [a] = w.sim.state.addTokens(1, { user: DEMO }).map(t => t.id)
     const bogus = 'bogus0000000000000000x'
     const r = await w.run(['revoke', '--json', '--ids-file', '-'], { stdin: `${a},${bogus}` })
     expect(r.code).toBe(1)
     const report = JSON.parse(r.stdout)
-    expect(report).toMatchObject({
+    expect(report).toEqual({
+      version: 1,
+      mode: 'ids',
+      dryRun: false,
+      counts: { revoked: 1, 'not-found': 1 },
       outcomes: [
-        { id: a, outcome: 'revoked', verified: true },
+        {
+          id: a,
+          name: expect.any(String),
+          owner: expect.any(String),
+          type: 'user',
+          outcome: 'revoked',
+          verified: true
+        },
         { id: bogus, outcome: 'not-found', reason: expect.stringContaining('404') }
       ],
       writes: 1,
-      leftIds: [],
-      complete: true
+      reads: expect.any(Number)
     })
     expect(report.reads).toBeGreaterThan(0)
   })
@@ -265,17 +275,25 @@ describe('revoke', () => {
       env: { FASTLY_API_TOKEN: undefined }
     })
     expect(r.code).toBe(0)
-    expect(JSON.parse(r.stdout)).toEqual([
-      {
-        index: 0,
-        tokenId: live.id,
-        name: 'pasted-in-chat',
-        userId: expect.any(String),
-        outcome: 'revoked',
-        verified: true
-      },
-      { index: 1, outcome: 'already-gone', reason: expect.stringContaining('401') }
-    ])
+    expect(JSON.parse(r.stdout)).toEqual({
+      version: 1,
+      mode: 'values',
+      dryRun: false,
+      counts: { revoked: 1, 'already-gone': 1 },
+      outcomes: [
+        {
+          id: live.id,
+          position: 1,
+          name: 'pasted-in-chat',
+          owner: expect.any(String),
+          outcome: 'revoked',
+          verified: true
+        },
+        { position: 2, outcome: 'already-gone', reason: expect.stringContaining('401') }
+      ],
+      writes: 1,
+      reads: expect.any(Number)
+    })
     for (const v of [live.access_token, gone.access_token]) expect(r.stdout + r.stderr).not.toContain(v)
     expect(w.alive(live.id)).toBe(false)
   })
@@ -352,18 +370,27 @@ describe('audit', () => {
     const json = JSON.parse(
       (await w.run(['audit', '--json', '--name', 'ci-*', '--unused-days', '30'])).stdout
     )
-    expect(json.matches.map((t: { name: string }) => t.name).sort()).toEqual(['ci-stale-1', 'ci-stale-2'])
+    expect(json).toMatchObject({ version: 1, mode: 'audit', dryRun: true, counts: { matched: 2 } })
+    expect(json.outcomes.map((o: { name: string }) => o.name).sort()).toEqual(['ci-stale-1', 'ci-stale-2'])
+    expect(json.outcomes[0]).toEqual({
+      id: expect.any(String),
+      name: expect.any(String),
+      owner: expect.any(String),
+      type: 'user',
+      outcome: 'matched'
+    })
+    expect(json.tokens.map((t: { name: string }) => t.name).sort()).toEqual(['ci-stale-1', 'ci-stale-2'])
     expect(json.scanned).toBeGreaterThan(2)
   })
   it('--created-before takes a date or an age, the same rule as the action', async () => {
     const byAge = await w.run(['audit', '--json', '--name', 'ci-*', '--created-before', '150d'])
     expect(byAge.code).toBe(0)
-    expect(JSON.parse(byAge.stdout).matches.map((t: { name: string }) => t.name)).toEqual(['ci-stale-2'])
+    expect(JSON.parse(byAge.stdout).tokens.map((t: { name: string }) => t.name)).toEqual(['ci-stale-2'])
     const impossible = await w.run(['audit', '--created-before', '2024-02-31'])
     expect(impossible.code).toBe(2)
     expect(impossible.stderr).toContain('--created-before: expected a date')
   })
-  it('--revoke-matching --dry-run spends no write; --revoke-matching revokes the matches and nests the report', async () => {
+  it('--revoke-matching --dry-run spends no write; --revoke-matching revokes the matches, outcomes in the same schema', async () => {
     const before = w.sim.state.writesUsed(DEMO)
     const dry = await w.run(['audit', '--name', 'ci-stale-*', '--revoke-matching', '--dry-run'])
     expect(dry.code).toBe(0)
@@ -372,8 +399,14 @@ describe('audit', () => {
     const real = await w.run(['audit', '--json', '--name', 'ci-stale-*', '--revoke-matching'])
     expect(real.code).toBe(0)
     const json = JSON.parse(real.stdout)
-    expect(json.revoke.outcomes.map((o: { outcome: string }) => o.outcome)).toEqual(['revoked', 'revoked'])
-    expect(json.matches).toHaveLength(2)
+    expect(json).toMatchObject({ version: 1, mode: 'audit', dryRun: false, counts: { revoked: 2 } })
+    expect(
+      json.outcomes.map((o: { outcome: string; name: string }) => [o.outcome, o.name.slice(0, 8)])
+    ).toEqual([
+      ['revoked', 'ci-stale'],
+      ['revoked', 'ci-stale']
+    ])
+    expect(json.tokens).toHaveLength(2)
     expect(w.sim.state.tokens().some(t => t.name.startsWith('ci-stale'))).toBe(false)
   })
   it('never revokes the token making the requests unless --include-self: skipped-self, a warning, exit 1', async () => {

@@ -246,3 +246,26 @@ describe('long lists in bounded stack', () => {
     expect(formatTable(['ID', 'OUTCOME'], rows).split('\n')).toHaveLength(200_002)
   })
 })
+
+describe('the JSON report', () => {
+  it('has learnedCap only when a size refusal taught it', async () => {
+    const world = await CliWorld.start({ maxBulkIds: 10 })
+    try {
+      const ids = world.sim.state.addTokens(30, { user: DEMO }).map(t => t.id)
+      const capped = JSON.parse(
+        (await world.run(['revoke', '--json', '--id', ids.slice(0, 25).join(',')])).stdout
+      )
+      expect(capped).toMatchObject({ version: 1, mode: 'ids', counts: { revoked: 25 } })
+      // What the sizer settled on: at most the server's cap of 10, found by refusals of more.
+      expect(capped.learnedCap).toBeGreaterThan(0)
+      expect(capped.learnedCap).toBeLessThanOrEqual(10)
+      const under = JSON.parse(
+        (await world.run(['revoke', '--json', '--id', ids.slice(25).join(',')])).stdout
+      )
+      expect(under.counts).toEqual({ revoked: 5 })
+      expect(under).not.toHaveProperty('learnedCap')
+    } finally {
+      await world.close()
+    }
+  })
+})

@@ -122,7 +122,7 @@ describe('planning with reads', () => {
     const foreign = w.sim.state.addToken({ user: ADMIN, name: 'admin-token' }).id
     const own = w.sim.state.addToken({ user: DEMO, name: 'own' }).id
     const report = await revokeMany(w.client, [foreign, own])
-    expect(report.outcomes).toEqual([
+    expect(report.outcomes).toMatchObject([
       { id: foreign, outcome: 'forbidden', reason: expect.stringContaining('HTTP 403') },
       { id: own, outcome: 'revoked', verified: true }
     ])
@@ -208,7 +208,7 @@ describe('never reporting revoked what was not', () => {
     const ids = w.sim.state.addTokens(4, { user: DEMO }).map(t => t.id)
     resurrect = ids[2]
     const report = await revokeMany(w.client, ids)
-    expect(report.outcomes[2]).toEqual({
+    expect(report.outcomes[2]).toMatchObject({
       id: ids[2],
       outcome: 'failed',
       reason: expect.stringContaining('still listed after revoke')

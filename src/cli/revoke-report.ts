@@ -9,6 +9,7 @@ import type { CommandContext } from './context.js'
 import { combineExitCodes, exitCodeForOutcome, UsageError } from './exit-codes.js'
 import { flagValue } from './flags.js'
 import { writeLeftFile } from './left-file.js'
+import { idsJson } from './json-report.js'
 import { formatTable } from './table.js'
 
 /** Flags shared by `revoke` and `audit --revoke-matching`. */
@@ -73,8 +74,8 @@ export async function printRevokeReport(
   ctx: CommandContext,
   report: RevokeReport,
   values: Record<string, unknown>,
-  /** Wraps the report for --json (audit nests it under `revoke`). */
-  jsonShape: (report: RevokeReport) => unknown = r => r
+  /** The report as --json prints it (audit adds its matches: see json-report.ts). */
+  jsonShape: (report: RevokeReport) => unknown = r => idsJson(r, jsonRun(values))
 ): Promise<number> {
   const leftFile = values['left-file'] as string | undefined
   if (leftFile !== undefined && report.leftIds.length > 0) {
@@ -151,4 +152,9 @@ export function warnSkippedSelf(
 /** The exit code of an engine report: the most severe its outcomes ask for (see exit-codes.ts). */
 export function revokeExitCode(report: RevokeReport): number {
   return combineExitCodes(report.outcomes.map(o => exitCodeForOutcome(o)))
+}
+
+/** What the JSON report needs to know of the flags: whether anything was written. */
+export function jsonRun(values: Record<string, unknown>): { dryRun: boolean } {
+  return { dryRun: values['dry-run'] === true }
 }

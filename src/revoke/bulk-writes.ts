@@ -45,6 +45,8 @@ export interface BulkWriteResult {
    */
   serverValidatesIds: boolean
   learnedCap?: number
+  /** A size was refused, so learnedCap is the server's cap rather than just the size used. */
+  capFound?: boolean
 }
 
 export async function revokeInChunks(
@@ -95,6 +97,7 @@ export async function revokeInChunks(
   const written: BulkWriteResult = { transientFailures, serverValidatesIds: queue.validatesIds }
   if (stop) written.stop = stop
   if (sizer.learnedCap !== undefined) written.learnedCap = sizer.learnedCap
+  if (sizer.capFound) written.capFound = true
   return written
 }
 

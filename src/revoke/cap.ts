@@ -51,6 +51,11 @@ export class ChunkSizer {
     if (this.largestAccepted >= size) this.largestAccepted = Math.floor(size / 2)
   }
 
+  /** True once the server refused a size: the largest accepted size is then its cap, learned. */
+  get capFound(): boolean {
+    return this.smallestRefused !== Number.POSITIVE_INFINITY && this.largestAccepted > 0
+  }
+
   /** The largest size accepted so far, if any. */
   get learnedCap(): number | undefined {
     return this.largestAccepted > 0 ? this.largestAccepted : undefined

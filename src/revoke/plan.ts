@@ -32,6 +32,8 @@ export interface RevokePlan {
   evidence: Map<string, Evidence>
   /** Ids the reads settled without a write. */
   settled: Map<string, RevokeOutcome>
+  /** The records the reads showed (list and lookups), by id: names and owners for the report. */
+  known: Map<string, Token>
   /** Why the list could not be used, if it could not. */
   listFailure?: string
   /** The token making the requests, when GET /tokens/self answered. */
@@ -93,6 +95,11 @@ export async function planRevocation(
   }
   const evidence = new Map<string, Evidence>()
   const settled = new Map<string, RevokeOutcome>()
+  const known = new Map<string, Token>()
+  if (listing.ok) {
+    const wanted = new Set(ids)
+    for (const t of listing.tokens) if (wanted.has(t.id)) known.set(t.id, t)
+  }
 
   const toLookUp = listing.ok ? ids.filter(id => !listing.ids.has(id)) : [...ids]
   if (listing.ok) for (const id of ids) if (listing.ids.has(id)) evidence.set(id, 'listed')
@@ -128,6 +135,7 @@ export async function planRevocation(
   for (const [id, result] of looked.results) {
     switch (result.kind) {
       case 'exists':
+        known.set(id, result.token)
         evidence.set(id, self !== undefined && result.token.user_id === self.user_id ? 'own' : 'looked-up')
         break
       case 'not-found':
@@ -168,6 +176,7 @@ export async function planRevocation(
     toWrite: ids.filter(id => evidence.has(id)),
     evidence,
     settled,
+    known,
     reads,
     writes,
     notes

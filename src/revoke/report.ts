@@ -28,6 +28,10 @@ export interface RevokeOutcome {
   verified?: boolean
   /** HTTP status and Fastly's message for failures; how an outcome was reached when not obvious. */
   reason?: string
+  /** The token's name, owner (user id) and type, when a read before the writes showed them. */
+  name?: string
+  owner?: string
+  type?: 'user' | 'automation'
 }
 
 export interface RevokeProgress {
@@ -51,8 +55,10 @@ export interface RevokeReport {
   writes: number
   /** Read requests sent (lists and lookups; not rate-limited). */
   reads: number
-  /** The largest bulk size the server accepted in this run (its cap, or the start size if never refused). */
+  /** The bulk size the server accepted, once a bigger one was refused: its cap as learned. Absent when nothing was refused. */
   learnedCap?: number
+  /** True when a size refusal taught learnedCap: it is the server's cap, not only the size used. */
+  capFound?: boolean
   /** Ids not attempted because the write budget or deadline ran out: pass them to a second run. */
   leftIds: string[]
   /** True when no id is left. */

@@ -8,6 +8,7 @@ import { RevokeLedger } from './ledger.js'
 import { checkRevokeManyOptions, type RevokeManyOptions } from './options.js'
 import { planRevocation } from './plan.js'
 import type { RevokeReport } from './report.js'
+import type { Token } from '../types.js'
 import { revokeSelfLast, selfToRevokeLast } from './self-last.js'
 
 const MALFORMED_REASON = 'not a token id: expected 16 to 24 letters and digits; never sent'
@@ -62,7 +63,7 @@ export async function revokeMany(
   if (options.dryRun) {
     settleDryRun(plan, selfId, ledger)
     ledger.progress()
-    return ledger.report()
+    return describeTokens(ledger.report(), plan.known)
   }
 
   // 2 and 3. Bulk writes within the budget.
@@ -93,7 +94,21 @@ export async function revokeMany(
     )
   }
   ledger.progress()
-  return ledger.report(written.learnedCap)
+  const report = ledger.report(written.learnedCap)
+  if (written.capFound) report.capFound = true
+  return describeTokens(report, plan.known)
+}
+
+/** Names, owners and types from the plan's reads, on the outcomes of the ids they showed. */
+function describeTokens(report: RevokeReport, known: ReadonlyMap<string, Token>): RevokeReport {
+  for (const o of report.outcomes) {
+    const token = known.get(o.id)
+    if (!token) continue
+    o.name = token.name
+    o.owner = token.user_id
+    o.type = (token as { type?: string }).type === 'automation' ? 'automation' : 'user'
+  }
+  return report
 }
 
 /** The hour's write budget, waiting on the caller's clock, with each wait shown in the progress. */

@@ -5,7 +5,8 @@ import type { Command, CommandContext } from '../context.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { customerIdFlag, flagValue } from '../flags.js'
 import { watchInterrupts } from '../interrupt.js'
-import { ENGINE_HELP, ENGINE_OPTIONS, engineOptions, printRevokeReport } from '../revoke-report.js'
+import { ENGINE_HELP, ENGINE_OPTIONS, engineOptions, jsonRun, printRevokeReport } from '../revoke-report.js'
+import { auditJson } from '../json-report.js'
 import { formatTokenTable } from '../token-table.js'
 
 const HELP = `Usage: fastly-tokens audit [filters] [--revoke-matching [--dry-run]]
@@ -29,7 +30,8 @@ Acting on the matches:
                           --include-self)
 ${ENGINE_HELP}
 
-Global: --json ({ scanned, matches, revoke? }), --progress, --api-url URL.`
+Global: --json (the versioned report of docs/cli.md, mode "audit": each match with
+its outcome, plus scanned and the full token records), --progress, --api-url URL.`
 
 function filterFrom(values: Record<string, unknown>, now: number): AuditFilter {
   const filter: AuditFilter = {}
@@ -104,7 +106,7 @@ export const auditCommand: Command = {
       now: ctx.now()
     })
     if (!revoke) {
-      if (ctx.flags.json) ctx.printJson(result)
+      if (ctx.flags.json) ctx.printJson(auditJson(result))
       else printMatches(ctx, result.matches, result.scanned)
       return EXIT.ok
     }
@@ -113,7 +115,7 @@ export const auditCommand: Command = {
     const ids = result.matches.map(t => t.id)
     if (!ctx.flags.json) printMatches(ctx, result.matches, result.scanned)
     if (ids.length === 0) {
-      if (ctx.flags.json) ctx.printJson(result)
+      if (ctx.flags.json) ctx.printJson(auditJson(result))
       return EXIT.ok
     }
     const interrupt = watchInterrupts(ctx)
@@ -124,7 +126,9 @@ export const auditCommand: Command = {
     try {
       const report = await revokeMany(client, ids, options)
       progress?.done()
-      const code = await printRevokeReport(ctx, report, values, r => ({ ...result, revoke: r }))
+      const code = await printRevokeReport(ctx, report, values, r =>
+        auditJson(result, { report: r, ...jsonRun(values) })
+      )
       return interrupt.exitCode(code)
     } finally {
       progress?.done()

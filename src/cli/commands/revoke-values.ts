@@ -54,7 +54,7 @@ export async function runRevokeValues(
   ctx: CommandContext,
   flags: Record<string, unknown>,
   leaked: readonly string[],
-  print: (ctx: CommandContext, outcomes: LeakedValueOutcome[]) => number
+  print: (ctx: CommandContext, outcomes: LeakedValueOutcome[], report: LeakedValuesReport) => number
 ): Promise<number> {
   const { values, positions } = await selectPositions(leaked, flags.positions as string | undefined)
   const options = engineOptions(ctx, flags, customerIdFlag(ctx, flags))
@@ -88,7 +88,7 @@ export async function runRevokeValues(
     await writeLeftFile(leftFile, { positions: report.leftPositions }, report.learnedCap)
   }
   const codes: ExitCode[] = [
-    print(ctx, report.outcomes) as ExitCode,
+    print(ctx, report.outcomes, report) as ExitCode,
     ...report.outcomes.map(o => exitCodeForOutcome(o))
   ]
   if (!ctx.flags.json) {

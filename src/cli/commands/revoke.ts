@@ -3,7 +3,8 @@ import {
   proveEndpoint,
   revokeLeakedValues,
   revokeMany,
-  type LeakedValueOutcome
+  type LeakedValueOutcome,
+  type LeakedValuesReport
 } from '../../revoke/index.js'
 import type { Command, CommandContext } from '../context.js'
 import { combineExitCodes, EXIT, exitCodeForOutcome, UsageError } from '../exit-codes.js'
@@ -13,6 +14,7 @@ import { runRevokeValues } from './revoke-values.js'
 import { readSecretStdin } from '../io.js'
 import { customerIdFlag } from '../flags.js'
 import { readIds } from '../id-input.js'
+import { valuesJson } from '../json-report.js'
 import {
   ENGINE_HELP,
   ENGINE_OPTIONS,
@@ -55,8 +57,12 @@ revoked or already gone, 1 when some are unknown to the API or not ours, 2 on ba
 input, 3 when the API refused the caller or could not be reached, 5 when a rerun
 is needed (left or transiently failed); see fastly-tokens --help.`
 
-function printValueOutcomes(ctx: CommandContext, outcomes: LeakedValueOutcome[]): number {
-  if (ctx.flags.json) ctx.printJson(outcomes)
+function printValueOutcomes(
+  ctx: CommandContext,
+  outcomes: LeakedValueOutcome[],
+  report?: LeakedValuesReport
+): number {
+  if (ctx.flags.json) ctx.printJson(valuesJson(outcomes, { dryRun: false }, report))
   else {
     ctx.print(
       formatTable(
