@@ -3,6 +3,7 @@ import type { CreatedToken, RateLimitState, Token } from '../types.js'
 import { BULK_CONTENT_TYPE } from '../types.js'
 import { resolveEndpoint } from '../http/endpoint.js'
 import { resolveRetryPolicy } from '../http/retry-policy.js'
+import { sudoRetryDelay } from './sudo-wait.js'
 import { ApiTransport, type ApiAnswer, type ApiRequest, type CallOptions } from '../http/transport.js'
 import { buildUserAgent } from '../http/user-agent.js'
 import { encodeBulkRevokeBody } from './bulk-revoke-body.js'
@@ -50,6 +51,7 @@ export class FastlyTokensClient {
   readonly #apiToken: string | undefined
   readonly #transport: ApiTransport
   readonly #ownsDispatcher: boolean
+  readonly #retry: ReturnType<typeof resolveRetryPolicy>
   #rateLimit: RateLimitState | undefined
   #closed = false
 
@@ -67,6 +69,7 @@ export class FastlyTokensClient {
       )
     }
     const retry = resolveRetryPolicy(options.retry)
+    this.#retry = retry
     const userAgent = buildUserAgent(options.userAgent)
     this.#ownsDispatcher = options.dispatcher === undefined
     const dispatcher = options.dispatcher ?? proxyAgentFor(env)
@@ -135,7 +138,16 @@ export class FastlyTokensClient {
         body: request.tokenForm,
         idempotent: false
       }
-      return readCreatedToken(spec, await this.#send(spec, opts, secrets))
+      // A sudo grant not yet in effect is the one refusal repeated: it minted nothing.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return readCreatedToken(spec, await this.#send(spec, opts, secrets))
+        } catch (error) {
+          const wait = useSudo ? sudoRetryDelay(error, attempt, this.#retry.now(), opts?.deadline) : undefined
+          if (wait === undefined) throw error
+          await this.#retry.sleep(wait, opts?.signal)
+        }
+      }
     } catch (error) {
       if (isTwoFactorChallenge(error)) throw new TwoFactorRequiredError(error, request.otp !== undefined)
       throw error

@@ -28,6 +28,8 @@ export interface TokenRecord {
   ip: string | null
   userAgent: string | null
   sudoExpiresAt: number | null
+  /** When the last sudo grant takes effect (POST /sudo time plus the sudoDelayMs setting). */
+  sudoFrom?: number
 }
 
 /**

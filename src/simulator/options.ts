@@ -63,6 +63,12 @@ export interface SimulatorOptions {
    * 2025 recordings of writes that carry none: a client must not depend on them being there.
    */
   writeRateLimitHeaders?: boolean
+  /**
+   * How long after POST /sudo the grant takes effect (default 0). Users report minutes on the
+   * real API; until then POST /tokens with that Fastly-Key answers 403 "You must POST /sudo to
+   * access this endpoint", which a client may retry (nothing was minted).
+   */
+  sudoDelayMs?: number
   /** How many request log entries to keep (oldest dropped first). Default 10,000. */
   logLimit?: number
   /** Called synchronously after each answer with the redacted log entry; keep it cheap. */
@@ -76,7 +82,8 @@ export const DEFAULT_SETTINGS = {
   writeLimitPerHour: 1000,
   twoFactorShape: 'msg' as TwoFactorShape,
   latencyMs: 0,
-  writeRateLimitHeaders: true
+  writeRateLimitHeaders: true,
+  sudoDelayMs: 0
 }
 
 function positiveInteger(name: string, value: unknown): number {
@@ -98,6 +105,7 @@ export class SimSettings {
   #twoFactorShape = DEFAULT_SETTINGS.twoFactorShape
   #latencyMs = DEFAULT_SETTINGS.latencyMs
   #writeRateLimitHeaders = DEFAULT_SETTINGS.writeRateLimitHeaders
+  #sudoDelayMs = DEFAULT_SETTINGS.sudoDelayMs
 
   constructor(options: SimulatorOptions = {}) {
     this.reset(options)
@@ -112,6 +120,8 @@ export class SimSettings {
     this.#twoFactorShape = DEFAULT_SETTINGS.twoFactorShape
     this.#latencyMs = DEFAULT_SETTINGS.latencyMs
     this.#writeRateLimitHeaders = DEFAULT_SETTINGS.writeRateLimitHeaders
+    this.#sudoDelayMs = DEFAULT_SETTINGS.sudoDelayMs
+    if (options.sudoDelayMs !== undefined) this.sudoDelayMs = options.sudoDelayMs
     if (options.bulkPolicy !== undefined) this.bulkPolicy = options.bulkPolicy
     if (options.maxBulkIds !== undefined) this.maxBulkIds = options.maxBulkIds
     if (options.readOnlySelfRevoke !== undefined) this.readOnlySelfRevoke = options.readOnlySelfRevoke
@@ -163,6 +173,16 @@ export class SimSettings {
       throw new TypeError(`twoFactorShape: expected 'msg', 'code' or 'nested', got ${String(value)}`)
     }
     this.#twoFactorShape = value
+  }
+
+  get sudoDelayMs(): number {
+    return this.#sudoDelayMs
+  }
+  set sudoDelayMs(value: number) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new TypeError(`sudoDelayMs: expected a number of milliseconds >= 0, got ${String(value)}`)
+    }
+    this.#sudoDelayMs = value
   }
 
   get latencyMs(): number {
