@@ -1,4 +1,4 @@
-import type { CreatedToken, Token } from '../types.js'
+import type { AutomationToken, CreatedToken, Token } from '../types.js'
 import { FastlyApiError } from '../http/errors.js'
 import type { ApiAnswer } from '../http/transport.js'
 
@@ -64,4 +64,44 @@ export function readCreatedToken(req: Call, answer: ApiAnswer): CreatedToken {
     throw invalid(req, answer, expected)
   }
   return body as unknown as CreatedToken
+}
+
+/** One page of GET /automation-tokens: `{data: [...], meta: {total_pages, ...}}`, as recorded. */
+export function readAutomationPage(
+  req: Call,
+  answer: ApiAnswer
+): { data: AutomationToken[]; totalPages: number } {
+  const expected = 'a page of automation tokens ({"data": [...], "meta": {...}})'
+  const body = parse(req, answer, expected) as { data?: unknown; meta?: { total_pages?: unknown } }
+  if (
+    body === null ||
+    typeof body !== 'object' ||
+    !Array.isArray(body.data) ||
+    !body.data.every(isTokenLike)
+  ) {
+    throw invalid(req, answer, expected)
+  }
+  const pages = body.meta?.total_pages
+  return {
+    data: body.data as unknown as AutomationToken[],
+    totalPages: typeof pages === 'number' && Number.isSafeInteger(pages) && pages > 0 ? pages : 1
+  }
+}
+
+export function readAutomationToken(req: Call, answer: ApiAnswer): AutomationToken {
+  const body = parse(req, answer, 'an automation token (a JSON object with an id)')
+  if (!isTokenLike(body)) throw invalid(req, answer, 'an automation token (a JSON object with an id)')
+  return body as unknown as AutomationToken
+}
+
+export function readCreatedAutomationToken(
+  req: Call,
+  answer: ApiAnswer
+): AutomationToken & { access_token: string } {
+  const expected = 'a created automation token (a JSON object with an id and an access_token)'
+  const body = parse(req, answer, expected)
+  if (!isTokenLike(body) || typeof body.access_token !== 'string' || body.access_token === '') {
+    throw invalid(req, answer, expected)
+  }
+  return body as unknown as AutomationToken & { access_token: string }
 }
