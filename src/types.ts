@@ -42,6 +42,8 @@ export interface Token {
   sudo_expires_at?: ApiTimestamp | null
   updated_at?: ApiTimestamp
   deleted_at?: ApiTimestamp | null
+  /** Set by the audit on records it merged in: 'automation' for automation tokens (absent: a user's). */
+  type?: 'user' | 'automation'
 }
 
 /** The answer to `POST /tokens`: the only place the secret `access_token` ever appears. */
