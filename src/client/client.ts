@@ -7,6 +7,7 @@ import type {
   Token
 } from '../types.js'
 import { BULK_CONTENT_TYPE } from '../types.js'
+import { FastlyApiError } from '../http/errors.js'
 import { resolveEndpoint } from '../http/endpoint.js'
 import { resolveRetryPolicy } from '../http/retry-policy.js'
 import { sudoRetryDelay } from './sudo-wait.js'
@@ -22,11 +23,19 @@ import {
   readCreatedAutomationToken,
   readCreatedToken,
   readToken,
-  readTokenList
+  readTokenList,
+  type CreatedReading,
+  type UnusableCreated
 } from './responses.js'
+import { totp } from './totp.js'
+import { UnusableCreatedTokenError, type TakeBack } from './unusable-created.js'
 import { isTwoFactorChallenge, TwoFactorRequiredError } from './two-factor.js'
 
 const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
+/** RFC 6238's time step, as Fastly's authenticator enrolment uses it. */
+const TOTP_STEP_MS = 30_000
+/** How long taking back an unusable created token may take when the call had no deadline. */
+const TAKE_BACK_MS = 30_000
 
 /** A bound on the automation-token pages read, against a `meta` that never ends (100 a page). */
 const MAX_AUTOMATION_PAGES = 1000
@@ -68,6 +77,7 @@ export class FastlyTokensClient {
   readonly #transport: ApiTransport
   readonly #ownsDispatcher: boolean
   readonly #retry: ReturnType<typeof resolveRetryPolicy>
+  readonly #now: () => number
   #rateLimit: RateLimitState | undefined
   #closed = false
 
@@ -86,11 +96,21 @@ export class FastlyTokensClient {
     }
     const retry = resolveRetryPolicy(options.retry)
     this.#retry = retry
+    this.#now = retry.now
     const userAgent = buildUserAgent(options.userAgent)
     this.#ownsDispatcher = options.dispatcher === undefined
     const dispatcher = options.dispatcher ?? proxyAgentFor(env)
     this.#options = { ...options, dispatcher }
-    this.#transport = new ApiTransport({ endpoint, dispatcher, userAgent, timeoutMs, retry })
+    if (options.debug !== undefined && typeof options.debug !== 'function')
+      throw new TypeError('debug must be a function')
+    this.#transport = new ApiTransport({
+      endpoint,
+      dispatcher,
+      userAgent,
+      timeoutMs,
+      retry,
+      ...(options.debug ? { note: options.debug } : {})
+    })
   }
 
   /** The write budget from the last non-GET answer (`Fastly-RateLimit-Remaining`/`-Reset`).
@@ -118,10 +138,36 @@ export class FastlyTokensClient {
    * POST /tokens. With `username`, the form carries username and password and no API token is
    * sent (the documented flow). Without it, the client's API token is used the way go-fastly does:
    * POST /sudo with the password, then POST /tokens with `Fastly-Key`. A two-factor challenge
-   * becomes TwoFactorRequiredError. Never repeated once a request may have reached the server:
-   * a second POST would mint a second token.
+   * becomes TwoFactorRequiredError; with `totpSecret` a refused code is tried once more with the
+   * next window's code. Never repeated once a request may have reached the server: a second POST
+   * would mint a second token. A 2xx answer that is not a usable token is taken back at once
+   * (UnusableCreatedTokenError).
    */
   async createToken(input: CreateTokenInput, opts?: CallOptions): Promise<CreatedToken> {
+    if (typeof input !== 'object' || input === null || input.totpSecret === undefined)
+      return this.#createOnce(input, opts)
+    const { totpSecret, onOneTimeCode, ...rest } = input
+    if (rest.otp !== undefined) throw new TypeError('give otp or totpSecret, not both')
+    const codeAt = (at: number) => {
+      const code = totp(totpSecret, at)
+      onOneTimeCode?.(code)
+      return code
+    }
+    const first = codeAt(this.#now())
+    try {
+      return await this.#createOnce({ ...rest, otp: first }, opts)
+    } catch (error) {
+      if (!(error instanceof TwoFactorRequiredError && error.otpWasSent)) throw error
+      const now = this.#now()
+      if (opts?.deadline !== undefined && now >= opts.deadline) throw error
+      // The verifier accepts a neighbouring window; the next one's code is one nobody used yet.
+      const next = codeAt(now + TOTP_STEP_MS)
+      if (next === first) throw error
+      return await this.#createOnce({ ...rest, otp: next }, opts)
+    }
+  }
+
+  async #createOnce(input: CreateTokenInput, opts?: CallOptions): Promise<CreatedToken> {
     const request = buildCreateTokenRequest(input)
     const secrets = [input.password, input.otp, request.otp]
     const otpHeader: Record<string, string> = request.otp === undefined ? {} : { 'Fastly-OTP': request.otp }
@@ -133,6 +179,7 @@ export class FastlyTokensClient {
       )
     }
     const form = { 'Content-Type': FORM_CONTENT_TYPE }
+    let reading: CreatedReading
     try {
       if (useSudo) {
         await this.#send(
@@ -157,7 +204,8 @@ export class FastlyTokensClient {
       // A sudo grant not yet in effect is the one refusal repeated: it minted nothing.
       for (let attempt = 0; ; attempt++) {
         try {
-          return readCreatedToken(spec, await this.#send(spec, opts, secrets))
+          reading = readCreatedToken(spec, await this.#send(spec, opts, secrets))
+          break
         } catch (error) {
           const wait = useSudo ? sudoRetryDelay(error, attempt, this.#retry.now(), opts?.deadline) : undefined
           if (wait === undefined) throw error
@@ -167,6 +215,48 @@ export class FastlyTokensClient {
     } catch (error) {
       if (isTwoFactorChallenge(error)) throw new TwoFactorRequiredError(error, request.otp !== undefined)
       throw error
+    }
+    if (reading.ok) return reading.token
+    if (reading.accessToken === undefined && reading.tokenId === undefined) throw reading.error
+    throw new UnusableCreatedTokenError(
+      reading.error,
+      reading.tokenId,
+      await this.#takeBack(reading, opts, secrets)
+    )
+  }
+
+  /** Revokes what an unusable create answer identifies; never throws. */
+  async #takeBack(
+    unusable: UnusableCreated,
+    opts: CallOptions | undefined,
+    secrets: (string | undefined)[]
+  ): Promise<TakeBack> {
+    // Cleanup, so not cut short by `stop`; bounded by the call's deadline, or the client's own.
+    const deadline = opts?.deadline ?? this.#now() + TAKE_BACK_MS
+    const call = { deadline, ...(opts?.signal ? { signal: opts.signal } : {}) }
+    let how: string
+    let spec: RequestSpec
+    if (unusable.accessToken !== undefined) {
+      how = 'DELETE /tokens/self with its own access token'
+      spec = {
+        method: 'DELETE',
+        path: '/tokens/self',
+        headers: { 'Fastly-Key': unusable.accessToken },
+        idempotent: true
+      }
+    } else if (unusable.tokenId !== undefined && this.#apiToken !== undefined) {
+      how = `DELETE /tokens/${unusable.tokenId} with the API token`
+      spec = { ...this.#read(`/tokens/${unusable.tokenId}`), method: 'DELETE' }
+    } else {
+      return { revoked: false, why: 'its access_token is unusable and the client has no API token' }
+    }
+    try {
+      await this.#send(spec, call, [...secrets, unusable.accessToken])
+      return { revoked: true, how }
+    } catch (error) {
+      if (error instanceof FastlyApiError && (error.status === 401 || error.status === 404))
+        return { revoked: true, how: `${how}: already gone` }
+      return { revoked: false, why: error instanceof Error ? error.message : String(error) }
     }
   }
 

@@ -7,6 +7,8 @@ export interface SimUser {
   password: string
   /** Decoded TOTP key when the account has two-factor authentication. */
   totpKey?: Buffer
+  /** Time steps whose code was accepted (kept only with the refuseReusedOtp setting). */
+  usedOtpSteps?: Set<number>
   role: SimRole
   customerId: string
   writeLimitPerHour?: number

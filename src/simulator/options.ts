@@ -54,6 +54,8 @@ export interface SimulatorOptions {
   readOnlySelfRevoke?: boolean
   writeLimitPerHour?: number
   twoFactorShape?: TwoFactorShape
+  /** Accept each one-time code only once (RFC 6238 5.2). Default false. */
+  refuseReusedOtp?: boolean
   clock?: ClockSource
   faults?: FaultRule[]
   seed?: number
@@ -81,6 +83,7 @@ export const DEFAULT_SETTINGS = {
   readOnlySelfRevoke: true,
   writeLimitPerHour: 1000,
   twoFactorShape: 'msg' as TwoFactorShape,
+  refuseReusedOtp: false,
   latencyMs: 0,
   writeRateLimitHeaders: true,
   sudoDelayMs: 0
@@ -103,6 +106,7 @@ export class SimSettings {
   #readOnlySelfRevoke = DEFAULT_SETTINGS.readOnlySelfRevoke
   #writeLimitPerHour = DEFAULT_SETTINGS.writeLimitPerHour
   #twoFactorShape = DEFAULT_SETTINGS.twoFactorShape
+  #refuseReusedOtp = DEFAULT_SETTINGS.refuseReusedOtp
   #latencyMs = DEFAULT_SETTINGS.latencyMs
   #writeRateLimitHeaders = DEFAULT_SETTINGS.writeRateLimitHeaders
   #sudoDelayMs = DEFAULT_SETTINGS.sudoDelayMs
@@ -118,6 +122,7 @@ export class SimSettings {
     this.#readOnlySelfRevoke = DEFAULT_SETTINGS.readOnlySelfRevoke
     this.#writeLimitPerHour = DEFAULT_SETTINGS.writeLimitPerHour
     this.#twoFactorShape = DEFAULT_SETTINGS.twoFactorShape
+    this.#refuseReusedOtp = DEFAULT_SETTINGS.refuseReusedOtp
     this.#latencyMs = DEFAULT_SETTINGS.latencyMs
     this.#writeRateLimitHeaders = DEFAULT_SETTINGS.writeRateLimitHeaders
     this.#sudoDelayMs = DEFAULT_SETTINGS.sudoDelayMs
@@ -127,6 +132,7 @@ export class SimSettings {
     if (options.readOnlySelfRevoke !== undefined) this.readOnlySelfRevoke = options.readOnlySelfRevoke
     if (options.writeLimitPerHour !== undefined) this.writeLimitPerHour = options.writeLimitPerHour
     if (options.twoFactorShape !== undefined) this.twoFactorShape = options.twoFactorShape
+    if (options.refuseReusedOtp !== undefined) this.refuseReusedOtp = options.refuseReusedOtp
     if (options.latencyMs !== undefined) this.latencyMs = options.latencyMs
     if (options.writeRateLimitHeaders !== undefined)
       this.writeRateLimitHeaders = options.writeRateLimitHeaders
@@ -185,6 +191,15 @@ export class SimSettings {
     this.#sudoDelayMs = value
   }
 
+  get refuseReusedOtp(): boolean {
+    return this.#refuseReusedOtp
+  }
+  set refuseReusedOtp(value: boolean) {
+    if (typeof value !== 'boolean')
+      throw new TypeError(`refuseReusedOtp: expected a boolean, got ${String(value)}`)
+    this.#refuseReusedOtp = value
+  }
+
   get latencyMs(): number {
     return this.#latencyMs
   }
@@ -212,6 +227,7 @@ export class SimSettings {
       readOnlySelfRevoke: this.readOnlySelfRevoke,
       writeLimitPerHour: this.writeLimitPerHour,
       twoFactorShape: this.twoFactorShape,
+      refuseReusedOtp: this.refuseReusedOtp,
       latencyMs: this.latencyMs,
       writeRateLimitHeaders: this.writeRateLimitHeaders
     }
