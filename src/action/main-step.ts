@@ -32,8 +32,10 @@ import {
 /** The runner files this run will write; all are checked before the first request. */
 function neededFiles(config: ActionConfig): RunnerFile[] {
   const files: RunnerFile[] = ['GITHUB_OUTPUT']
-  if (config.mint || config.broker)
-    files.push('GITHUB_STATE', ...(config.exportEnv ? (['GITHUB_ENV'] as const) : []))
+  if (config.mint || config.broker) {
+    files.push('GITHUB_STATE')
+    if (config.exportEnv) files.push('GITHUB_ENV')
+  }
   return files
 }
 
