@@ -28,7 +28,7 @@ export default tseslint.config(
     }
   },
   {
-    // Module boundary: the client, http layer, revoke engine and simulator serve the CLI and
+    // Module boundary: the client, http layer, revoke engine, simulator and broker serve the CLI and
     // other programs too, so they must never pull in the GitHub Actions toolkit.
     files: [
       'src/http/**',
@@ -37,6 +37,7 @@ export default tseslint.config(
       'src/simulator/**',
       'src/cli/**',
       'src/text/**',
+      'src/broker/**',
       'src/index.ts'
     ],
     rules: {

@@ -4,5 +4,5 @@ import { runMain } from './action/main-step.js'
 import { createStepDeps } from './action/step-deps.js'
 
 const deps = createStepDeps()
-const release = deferCancellation(deps.runner)
-void runMain(deps).finally(release)
+const { cancellation, release } = deferCancellation(deps.runner)
+void runMain({ ...deps, cancellation }).finally(release)

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { readInputDefaults } from '../../scripts/run-action.js'
+import { DEFAULT_BROKER_AUDIENCE } from '../../src/action/broker-inputs.js'
 import { DEFAULT_EXPIRES_IN } from '../../src/action/mint-inputs.js'
 import { DEFAULT_SCOPE } from '../../src/input/index.js'
 import { DEFAULT_API_URL } from '../../src/types.js'
@@ -70,7 +71,8 @@ describe('action.yml', () => {
       'revoke-matching': 'false',
       'dry-run': 'false',
       'revoke-include-self': 'false',
-      'api-url': DEFAULT_API_URL
+      'api-url': DEFAULT_API_URL,
+      'broker-audience': DEFAULT_BROKER_AUDIENCE
     })
   })
 })

@@ -331,3 +331,77 @@ describe('parseInputs', () => {
     )
   })
 })
+
+describe('broker-url (keyless)', () => {
+  const BROKER = { 'broker-url': 'https://broker.example.com/' }
+
+  it('needs no Fastly secret: the broker config carries the token shape and the default audience', () => {
+    const config = parseInputs(
+      sources({ ...BROKER, scope: 'purge_select', services: 'svc1', 'expires-in': '15m' })
+    )
+    expect(config.mint).toBeUndefined()
+    expect(config.broker).toEqual({
+      url: 'https://broker.example.com',
+      audience: 'fastly-token-broker',
+      scope: 'purge_select',
+      services: ['svc1'],
+      expiresInMs: 900_000
+    })
+  })
+
+  it.each(['password', 'api-token', 'username', 'otp', 'totp-secret'])(
+    'with %s: a conflict on that input, whose value is never echoed',
+    name => {
+      const problems = problemsOf({ ...BROKER, [name]: 'SECRETVALUE2345ABCDEFGH' })
+      expect(problems).toContainEqual({
+        input: name,
+        problem: expect.stringMatching(/^not used with broker-url: the broker mints the token/)
+      })
+      expect(JSON.stringify(problems)).not.toContain('SECRETVALUE2345ABCDEFGH')
+    }
+  )
+
+  it.each<[Record<string, string>, string, RegExp]>([
+    [{ name: 'my-token' }, 'name', /the broker names the token after the run/],
+    [{ mode: 'audit', 'api-token': 'tok' }, 'broker-url', /not used with mode: audit/],
+    [{ 'dry-run': 'true' }, 'dry-run', /a dry run cannot mint/],
+    [{ 'revoke-token-ids': 'abcdefghijklmnopqrstuv' }, 'revoke-token-ids', /needs scope global/],
+    [{ 'broker-audience': 'two words' }, 'broker-audience', /without blanks/],
+    [{ 'broker-url': 'http://broker.example.com' }, 'broker-url', /http is allowed only for loopback/],
+    [
+      { 'broker-url': 'broker.example.com' },
+      'broker-url',
+      /not an absolute URL like https:\/\/fastly-broker\.example\.com/
+    ]
+  ])('%j: refused on %s', (extra, input, problem) => {
+    expect(problemsOf({ ...BROKER, ...extra })).toContainEqual({
+      input,
+      problem: expect.stringMatching(problem)
+    })
+  })
+
+  it('plain http to a loopback broker is allowed (a local broker in tests)', () => {
+    expect(parseInputs(sources({ 'broker-url': 'http://127.0.0.1:8080' })).broker?.url).toBe(
+      'http://127.0.0.1:8080'
+    )
+  })
+})
+
+describe('secret inputs reach the API exactly as given', () => {
+  it('password keeps its leading and trailing blanks when read raw (core.getInput would trim them)', () => {
+    const raw = { ...MINT, password: '  pass word \t' }
+    const config = parseInputs({
+      ...sources(raw),
+      read: name => (raw[name as keyof typeof raw] ?? '').trim(),
+      readRaw: name => raw[name as keyof typeof raw] ?? ''
+    })
+    expect(config.mint?.password).toBe('  pass word \t')
+  })
+
+  it('a password of blanks only is no password', () => {
+    expect(problemsOf({ username: 'u@example.com', password: '   ' })).toContainEqual({
+      input: 'password',
+      problem: expect.stringMatching(/required when username is given/)
+    })
+  })
+})

@@ -13,13 +13,23 @@ import { startSimulator } from '../../src/simulator/index.js'
 
 type Event = { call: string; name?: string; value: string }
 
-function recordingRunner(inputs: Record<string, string>, state: Record<string, string> = {}) {
+function recordingRunner(
+  inputs: Record<string, string>,
+  state: Record<string, string> = {},
+  failWrite?: (call: string, name: string) => boolean
+) {
   const events: Event[] = []
   const runner: Runner = {
     getInput: name => (inputs[name] ?? '').trim(),
+    getRawInput: name => inputs[name] ?? '',
+    checkFiles: () => [],
+    getIDToken: () => Promise.reject(new Error('no ID tokens in this test')),
     setSecret: value => void events.push({ call: 'setSecret', value }),
     setOutput: (name, value) => void events.push({ call: 'setOutput', name, value }),
-    saveState: (name, value) => void events.push({ call: 'saveState', name, value }),
+    saveState: (name, value) => {
+      if (failWrite?.('saveState', name)) throw new Error('ENOSPC: no space left on device, write')
+      events.push({ call: 'saveState', name, value })
+    },
     getState: name => state[name] ?? '',
     exportVariable: (name, value) => void events.push({ call: 'exportVariable', name, value }),
     info: value => void events.push({ call: 'info', value }),
@@ -105,5 +115,49 @@ describe('the token is masked before it is written anywhere', () => {
     const tried = await runPost(deps(withinSkew.runner, () => Date.parse('2030-01-01T00:00:20Z')))
     expect(tried.outcome).toBe('left-alive')
     expect(tried.line).toMatch(/^Could not revoke token abcdefghijklmnopqrstuv: .*ECONNREFUSED/)
+  })
+})
+
+describe('a hand-over write that fails after the checks (a disk that fills up between two writes)', () => {
+  it.each([
+    ['DELETE /tokens/self works: the token is revoked at once', false],
+    ['DELETE /tokens/self is down too: a warning names the token and its expiry', true]
+  ])('%s', async (_label, deleteDown) => {
+    const sim = await startSimulator({
+      seed: 3,
+      ...(deleteDown ? { faults: [{ route: 'DELETE /tokens/self', kind: 'status5xx' as const }] } : {})
+    })
+    try {
+      // The pending mint is written (the file worked), the token itself is not.
+      const { runner, events } = recordingRunner(
+        { username: 'demo@example.com', password: 'demo-password', 'api-url': sim.url },
+        {},
+        (call, name) => call === 'saveState' && name === 'token'
+      )
+      await runMain(deps(runner))
+      const failed = events.filter(e => e.call === 'setFailed').map(e => e.value)
+      expect(failed).toHaveLength(1)
+      const minted = sim.state.tokens().filter(t => t.name === 'gha/o/r/run-1-1/j')
+      if (!deleteDown) {
+        expect(failed[0]).toMatch(
+          /^The minted token \w+ could not be handed over \(saving it to the state for the post step failed: ENOSPC.*\)\. The action revoked it again\.$/
+        )
+        expect(minted).toEqual([])
+      } else {
+        expect(minted).toHaveLength(1)
+        const [alive] = minted
+        const warnings = events.filter(e => e.call === 'warning').map(e => e.value)
+        expect(warnings).toEqual([
+          expect.stringMatching(
+            new RegExp(
+              `^Token ${alive!.id} is alive until it expires at ${alive!.expires_at}: .*DELETE /tokens/self failed`
+            )
+          )
+        ])
+        expect(failed[0]).toContain(`it stays valid until it expires at ${alive!.expires_at}`)
+      }
+    } finally {
+      await sim.close()
+    }
   })
 })

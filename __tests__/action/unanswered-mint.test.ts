@@ -18,7 +18,13 @@ const CONFIG: MintConfig = {
   services: ['svcA', 'svcB'],
   expiresInMs: 3_600_000
 }
-const MINT = { config: CONFIG, expiresAt: EXPIRES, sentAt: SENT }
+const MINT = {
+  name: CONFIG.name,
+  scope: CONFIG.scope,
+  services: CONFIG.services,
+  expiresAt: EXPIRES,
+  sentAt: SENT
+}
 
 function token(overrides: Partial<Token> = {}): Token {
   return {

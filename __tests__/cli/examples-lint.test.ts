@@ -62,10 +62,11 @@ afterAll(async () => {
 })
 
 describe('docs/examples', () => {
-  it('holds the four workflows docs/action.md describes', () => {
+  it('holds the five workflows docs/action.md describes', () => {
     expect(files).toEqual([
       'deploy-ephemeral-credentials.yml',
       'incident-response.yml',
+      'keyless-deploy.yml',
       'purge.yml',
       'scheduled-audit.yml'
     ])

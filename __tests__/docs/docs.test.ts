@@ -1,8 +1,9 @@
 /**
  * The docs stay true to the code: every input and output of action.yml has its row in
  * docs/action.md's tables (and no row names one that does not exist), every flag the two command
- * lines print in `--help` is documented on their pages, and every relative link of README.md and
- * docs/ leads to a file that exists and, with a `#fragment`, to a heading in it.
+ * lines print in `--help` is documented on their pages, and every relative link of the Markdown
+ * files at the root and under docs/ leads to a file that exists and, with a `#fragment`, to a
+ * heading in it.
  */
 import { describe, it, expect } from '@jest/globals'
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
@@ -13,9 +14,9 @@ import { runSimulatorCli } from '../../src/simulator/cli.js'
 const ROOT = resolve(import.meta.dirname, '../..')
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8')
 
-/** README.md and every Markdown file under docs/, relative to the root. */
+/** The Markdown files at the root (README, CHANGELOG, ...) and under docs/, relative to the root. */
 function pages(): string[] {
-  const found = ['README.md']
+  const found = readdirSync(ROOT).filter(f => f.endsWith('.md'))
   const walk = (dir: string) => {
     for (const entry of readdirSync(join(ROOT, dir))) {
       const path = join(dir, entry)
@@ -152,7 +153,9 @@ describe('links', () => {
   )
 
   it('finds the pages and their links', () => {
-    expect(all).toEqual(expect.arrayContaining(['README.md', 'docs/action.md', 'docs/development.md']))
+    expect(all).toEqual(
+      expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'docs/action.md', 'docs/development.md'])
+    )
     expect(links.length).toBeGreaterThan(20)
   })
 

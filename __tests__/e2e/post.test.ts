@@ -71,14 +71,18 @@ describe('post step and the runner environment', () => {
 })
 
 describe.each([false, true])('post step (step debug %s)', debug => {
-  it('treats a token the API already expired as gone (simulator clock moved past expiry)', () =>
+  it('shows a token the API says expired as expired, not revoked (simulator clock moved past expiry)', () =>
     withSimulator({}, async sim => {
       const main = await mint(sim, { 'expires-in': '1m' })
       sim.state.clock.advance(2 * 3_600_000)
       const result = await post(main, { debug })
       expect(result.exitCode).toBe(0)
       expect(logLines(result)).toEqual([
-        `Token ${main.outputs['token-id']} was already revoked or expired (HTTP 401: ${MESSAGES.unauthorized})`
+        expect.stringMatching(
+          new RegExp(
+            `^Token ${main.outputs['token-id']} had already expired \\(HTTP 401: ${MESSAGES.unauthorized}: The token expired at \\S+\\.\\); nothing to revoke$`
+          )
+        )
       ])
       expect(messages(result, 'warning')).toEqual([])
       assertNoLeak(result, secretsOf(main), { token: TOKEN_HOMES })
@@ -202,7 +206,9 @@ it('hands a token minted while the job is being cancelled to post, which revokes
       signalWhen: { signal: 'SIGINT', line: /^Minting token/m }
     })
     expect(main.exitCode).toBe(1)
-    expect(logLines(main)[1]).toMatch(/^SIGINT received: finishing the current request/)
+    expect(logLines(main)[1]).toMatch(
+      /^SIGINT received: no new request is sent; a request in flight may finish/
+    )
     const token = main.state.token!
     expect(sim.state.findByAccessToken(token)).toBeDefined()
     const result = await post(main)

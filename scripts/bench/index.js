@@ -5,13 +5,15 @@
  *
  *   node scripts/bench/index.js [--json] [--quick] [--scenario N]...
  *
- * Scenarios: 1 incident revocation, 2 client overhead, 3 action overhead, 4 leaked values in bulk. --quick runs fewer
+ * Scenarios: 1 incident revocation, 2 client overhead, 3 action overhead, 4 leaked values in bulk, 5 the
+ * broker. --quick runs fewer
  * repetitions (about a minute in all); the default takes a few minutes on a 2-core machine.
  * Benchmarks, not tests: nothing here passes or fails on a time.
  */
 import { availableParallelism, cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import * as action from './action-overhead.js'
+import * as broker from './broker.js'
 import * as client from './client-overhead.js'
 import * as incident from './incident.js'
 import * as values from './values.js'
@@ -23,14 +25,15 @@ const SCENARIOS = [
   ['incident', incident],
   ['client', client],
   ['action', action],
-  ['values', values]
+  ['values', values],
+  ['broker', broker]
 ]
 
 const USAGE = `usage: node scripts/bench/index.js [--json] [--quick] [--scenario N]...
   --json        one JSON object on stdout instead of the tables
   --quick       fewer repetitions (about a minute)
   --scenario N  only scenario N (1 incident revocation, 2 client overhead, 3 action overhead,
-                4 leaked values in bulk); repeatable`
+                4 leaked values in bulk, 5 broker); repeatable`
 
 function parseOptions(argv) {
   const { values } = parseArgs({

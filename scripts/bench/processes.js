@@ -11,14 +11,14 @@ const HERE = dirname(fileURLToPath(import.meta.url))
 /** Worker stdout goes to our stderr: stdout is reserved for the table or the JSON object. */
 const CHILD_STDIO = ['ignore', 2, 2, 'ipc']
 
-/** The parent's handle on the simulator host. */
-export class SimHost {
+/** The parent's handle on a host process (the simulator's, the broker's): calls over IPC. */
+export class ProcessHost {
   #child
   #pending = new Map()
   #next = 0
 
-  constructor() {
-    this.#child = fork(join(HERE, 'sim-host.js'), [], { stdio: CHILD_STDIO, execArgv: [] })
+  constructor(script) {
+    this.#child = fork(join(HERE, script), [], { stdio: CHILD_STDIO, execArgv: [] })
     this.#child.on('message', ({ id, ok, value, error }) => {
       const waiter = this.#pending.get(id)
       if (!waiter) return
@@ -46,6 +46,13 @@ export class SimHost {
     await this.call('close').catch(() => {})
     this.#child.disconnect()
     await exited
+  }
+}
+
+/** The simulator's host. */
+export class SimHost extends ProcessHost {
+  constructor() {
+    super('sim-host.js')
   }
 }
 

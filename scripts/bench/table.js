@@ -190,7 +190,48 @@ function values(r) {
   ].join('\n')
 }
 
-const SECTIONS = { incident, client, action, values }
+function broker(r) {
+  const s = r.setup
+  const v = r.verification
+  const perSecond = value => `${formatCount(Math.round(value))}/s`
+  const rows = s.latenciesMs.map(latency => {
+    const b = r.byLatency[latency]
+    return [
+      `${latency} ms`,
+      formatSummary(b.directMsPerMint),
+      formatSummary(b.brokerMsPerMint),
+      `${formatSummary(b.directMintsPerSecond, perSecond)} / ${formatSummary(b.brokerMintsPerSecond, perSecond)}`,
+      formatRatio(b.brokerVsDirect),
+      formatSummary(b.brokerCpuMicrosPerMint, us => `${us.toFixed(0)} µs`)
+    ]
+  })
+  return [
+    '### 5. The keyless broker',
+    '',
+    `${formatCount(s.mints)} mints with ${s.inFlight} in flight after ${formatCount(s.warmup)} of warm-up, ${s.rounds} rounds ` +
+      'alternating the order; the simulator and the broker each in a process of their own, the caller in a fresh worker; ' +
+      'ID tokens signed before timing. "direct": `createToken` to the simulator; "broker": `requestBrokerToken`, ' +
+      'which verifies, matches the policy and mints through the same client.',
+    '',
+    table(
+      [
+        'simulator latency',
+        'direct: time per mint',
+        'broker: time per mint',
+        'mints/s direct / broker',
+        'broker vs direct',
+        'broker CPU per mint'
+      ],
+      rows
+    ),
+    '',
+    `ID-token verification (RS256, key cached) on one core: ${formatSummary(v.perSecond, perSecond)}, ` +
+      `${formatSummary(v.cpuMicrosPerVerification, us => `${us.toFixed(0)} µs`)} of CPU each, so ` +
+      `${formatSummary(v.perCoreFromCpu, perSecond)} per core of CPU time (${v.seconds} s per run).`
+  ].join('\n')
+}
+
+const SECTIONS = { incident, client, action, values, broker }
 
 function targets(list) {
   return [

@@ -86,5 +86,25 @@ export function evaluateTargets(scenarios) {
       )
     )
   }
+  const broker = scenarios.broker
+  if (broker && !broker.error) {
+    for (const latency of broker.setup.latenciesMs) {
+      const b = broker.byLatency[latency]
+      out.push(
+        check(
+          `broker: a mint through it within 1.3x of a direct mint, ${broker.setup.inFlight} in flight (simulator latency ${latency} ms)`,
+          x(b.brokerVsDirect),
+          b.brokerVsDirect !== null && b.brokerVsDirect <= 1.3
+        )
+      )
+    }
+    out.push(
+      check(
+        'broker: at least 5,000 ID-token verifications/s on one core',
+        `${n(Math.round(broker.verification.perSecond.median))}/s (${n(Math.round(broker.verification.perCoreFromCpu.median))}/s per core of CPU time)`,
+        broker.verification.perSecond.median >= 5000
+      )
+    )
+  }
   return out
 }

@@ -8,7 +8,8 @@ const SCENARIOS = {
   incident: './incident.js',
   client: './client-overhead.js',
   action: './action-overhead.js',
-  values: './values.js'
+  values: './values.js',
+  broker: './broker.js'
 }
 
 // The parent disconnects once it has the answer; open keep-alive sockets must not hold the process.

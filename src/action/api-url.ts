@@ -1,6 +1,6 @@
 /**
- * `api-url`: https anywhere, plain http only to this machine (a simulator or a test double):
- * credentials must never cross a network in clear text.
+ * `api-url` and `broker-url`: https anywhere, plain http only to this machine (a simulator, a
+ * local broker or a test double): credentials must never cross a network in clear text.
  */
 
 export type ApiUrlResult = { ok: true; url: string } | { ok: false; problem: string }
@@ -10,12 +10,12 @@ function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host)
 }
 
-export function parseApiUrl(text: string): ApiUrlResult {
+export function parseApiUrl(text: string, example = 'https://api.fastly.com'): ApiUrlResult {
   let url: URL
   try {
     url = new URL(text)
   } catch {
-    return { ok: false, problem: 'it is not an absolute URL like https://api.fastly.com' }
+    return { ok: false, problem: `it is not an absolute URL like ${example}` }
   }
   if (url.username || url.password) return { ok: false, problem: 'it must not carry credentials' }
   if (url.search || url.hash) return { ok: false, problem: 'it must not have a query or fragment' }

@@ -36,12 +36,17 @@ function progressLogger(deps: StepDeps, total: number, what = 'ids') {
   }
 }
 
+/**
+ * Revokes what the inputs list and sets the outputs. `idClient` undefined: the token that was to
+ * revoke the ids could not be minted, so each id is reported failed (never silently skipped).
+ * Returns the step's failure reason when any token could not be revoked.
+ */
 export async function revokeIdsAndValues(
   deps: StepDeps,
   config: ActionConfig,
   base: FastlyTokensClient,
   idClient: FastlyTokensClient | undefined
-): Promise<void> {
+): Promise<string | undefined> {
   const { runner } = deps
   const outcomes: RevokeOutcome[] = []
   let failedCount = 0
@@ -56,7 +61,10 @@ export async function revokeIdsAndValues(
     )
   }
 
-  if (config.revokeIds.length > 0 && idClient) {
+  if (config.revokeIds.length > 0 && !idClient) {
+    const reason = 'not tried: the token that was to revoke it (no api-token was given) could not be minted'
+    for (const id of config.revokeIds) outcomes.push({ id, outcome: 'failed', reason })
+  } else if (config.revokeIds.length > 0 && idClient) {
     const mode = config.dryRun ? 'Planning (dry run, no writes) the revocation of' : 'Revoking'
     runner.startGroup(`${mode} ${config.revokeIds.length} token id(s)`)
     try {
@@ -189,11 +197,8 @@ export async function revokeIdsAndValues(
   runner.setOutput('revoked-ids', JSON.stringify(revokedIds))
   runner.setOutput('failed-ids', JSON.stringify(failedIds))
   if (summary.length > 0) await runner.appendSummary(summary.join(''))
-  if (failedCount > 0) {
-    runner.setFailed(
-      `${failedCount} of ${outcomes.length + config.revokeValues.length} token(s) could not be revoked (see the failed-ids output and the job summary); every other one was tried`
-    )
-  }
+  if (failedCount === 0) return undefined
+  return `${failedCount} of ${outcomes.length + config.revokeValues.length} token(s) could not be revoked (see the failed-ids output and the job summary); every other one was tried`
 }
 
 /** The one warning when api-token was on the list and kept (revoke-include-self is false). */

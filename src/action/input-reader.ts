@@ -34,7 +34,10 @@ export interface InputReader {
   readonly problems: readonly InputProblem[]
 }
 
-export function inputReader(source: (name: string) => string): InputReader {
+export function inputReader(
+  source: (name: string) => string,
+  rawSource: (name: string) => string = source
+): InputReader {
   const problems: InputProblem[] = []
   const fail = (input: string, problem: string) => void problems.push({ input, problem })
   const read = (name: string) => source(name).trim()
@@ -47,7 +50,7 @@ export function inputReader(source: (name: string) => string): InputReader {
   }
   return {
     read,
-    readRaw: source,
+    readRaw: rawSource,
     bool: (name, fallback) => optionalBool(name) ?? fallback,
     optionalBool,
     fail,

@@ -16,6 +16,7 @@ import {
 } from '../revoke/index.js'
 import { parseApiUrl } from './api-url.js'
 import { parseAuditInputs, refuseAuditInputs, type AuditConfig } from './audit-inputs.js'
+import { parseBrokerInputs, type BrokerConfig } from './broker-inputs.js'
 import { InputError, inputReader, type InputReader } from './input-reader.js'
 import { parseMintInputs, type MintConfig, type MintCredentials } from './mint-inputs.js'
 import type { RunContext } from './run-context.js'
@@ -31,6 +32,8 @@ export interface ActionConfig {
   apiToken?: string
   /** Present when this run mints a token (a password was given). */
   mint?: MintConfig
+  /** Present when this run gets its token from the keyless broker (broker-url was given). */
+  broker?: BrokerConfig
   exportEnv: boolean
   /** Revoke the minted token in the post step. */
   revoke: boolean
@@ -45,8 +48,10 @@ export interface ActionConfig {
 }
 
 export interface InputSources {
-  /** Raw input text as the runner passes it, '' when unset. */
+  /** Input text as the runner passes it (trimmed or not), '' when unset. */
   read(name: string): string
+  /** The input exactly as given (`INPUT_<NAME>` untrimmed); default `read`. Used for secrets. */
+  readRaw?(name: string): string
   readTextFile(path: string): string
   context: RunContext
   now: number
@@ -55,7 +60,9 @@ export interface InputSources {
 /** username, password, otp and totp-secret, each checked on its own; whether they fit the mode comes later. */
 function readCredentials(input: InputReader): Partial<MintCredentials> & { otpGiven: boolean } {
   const username = input.read('username') || undefined
-  const password = input.readRaw('password') || undefined
+  // Exactly as given (a password may start or end with a blank); only a blank one counts as unset.
+  const rawPassword = input.readRaw('password')
+  const password = rawPassword.trim() === '' ? undefined : rawPassword
   const otpText = input.read('otp')
   const totpSecret = input.read('totp-secret').replace(/[\s-]/g, '').toUpperCase() || undefined
   let otp: string | undefined
@@ -141,7 +148,7 @@ export function splitLeakedValues(text: string): string[] {
 }
 
 export function parseInputs(sources: InputSources): ActionConfig {
-  const input = inputReader(sources.read)
+  const input = inputReader(sources.read, sources.readRaw)
   const { read, fail } = input
 
   const modeText = read('mode') || 'token'
@@ -179,7 +186,10 @@ export function parseInputs(sources: InputSources): ActionConfig {
 
   let audit: AuditConfig | undefined
   let mint: MintConfig | undefined
+  let broker: BrokerConfig | undefined
+  const brokerGiven = read('broker-url') !== ''
   if (mode === 'audit') {
+    if (brokerGiven) fail('broker-url', 'not used with mode: audit (audit mints nothing)')
     if (!apiToken)
       fail('api-token', 'required with mode: audit (the token whose tokens, or customer, to audit)')
     if (password) fail('password', 'not used with mode: audit (audit mints nothing)')
@@ -188,7 +198,17 @@ export function parseInputs(sources: InputSources): ActionConfig {
     audit = parseAuditInputs(input, sources.now)
   } else {
     refuseAuditInputs(input)
-    if (password) {
+    if (brokerGiven) {
+      broker = parseBrokerInputs(input)
+      if (dryRun)
+        fail('dry-run', 'a dry run cannot mint a token (minting is a write); remove broker-url or dry-run')
+      if (revokeIds.length > 0 && !broker.scope.split(' ').includes('global')) {
+        fail(
+          'revoke-token-ids',
+          `revoking with the minted token needs scope global (scope is "${broker.scope}"); set scope: global`
+        )
+      }
+    } else if (password) {
       if (!username && !apiToken)
         fail('username', 'required with password, unless api-token is given (the sudo flow)')
       if (dryRun)
@@ -225,6 +245,7 @@ export function parseInputs(sources: InputSources): ActionConfig {
     apiUrl,
     ...(apiToken ? { apiToken } : {}),
     ...(mint ? { mint } : {}),
+    ...(broker ? { broker } : {}),
     exportEnv,
     revoke,
     revokeIds,

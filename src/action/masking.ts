@@ -32,14 +32,22 @@ export function maskSecretInputs(runner: Runner): number {
       }
     }
   }
-  for (const name of SECRET_INPUTS) mask(runner.getInput(name))
+  for (const name of SECRET_INPUTS) {
+    mask(runner.getInput(name))
+    // The raw form too (core.getInput trims): a password is sent exactly as given, blanks and all.
+    const raw = runner.getRawInput(name)
+    if (raw.trim() !== '' && raw !== raw.trim() && !masked.has(raw)) {
+      runner.setSecret(raw)
+      masked.add(raw)
+    }
+  }
   // A TOTP secret may be pasted with blanks or lowercase; mask the form the action will use too.
   const totp = runner.getInput('totp-secret')
   if (totp) mask(totp.replace(/[\s-]/g, '').toUpperCase())
   // Every line, also one the engine will call malformed: a malformed line may still hold a real
   // token. And the value the engine will send once it strips what a paste wraps it in (`"V"`,
   // `KEY=V`, `Bearer V`), with every run of the token alphabet long enough to be a secret.
-  for (const line of runner.getInput('revoke-token-values').split(/\r?\n/)) {
+  for (const line of runner.getRawInput('revoke-token-values').split(/\r?\n/)) {
     mask(line)
     const cleaned = cleanPastedValue(line)
     if (cleaned.kind !== 'malformed') mask(cleaned.value)

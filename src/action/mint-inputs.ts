@@ -28,11 +28,27 @@ export interface MintConfig extends MintCredentials {
   expiresInMs: number
 }
 
+/** What shapes any minted token, however it is minted (password flows or the broker). */
+export interface TokenShape {
+  scope: string
+  services: string[]
+  expiresInMs: number
+}
+
 export function parseMintInputs(
   input: InputReader,
   context: RunContext,
   credentials: MintCredentials
 ): MintConfig {
+  const name = input.read('name') || defaultTokenName(context)
+  if (name.length > 255 || [...name].some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
+    input.fail('name', 'expected at most 255 characters without control characters')
+  }
+  return { ...credentials, name, ...parseTokenShape(input) }
+}
+
+/** scope, services and expires-in. */
+export function parseTokenShape(input: InputReader): TokenShape {
   const scope = parseScope(input.read('scope') || DEFAULT_SCOPE)
   if (!scope.ok) input.fail('scope', scope.problem)
   const services = parseServices(input.read('services'))
@@ -47,13 +63,7 @@ export function parseMintInputs(
       `expected between ${formatDuration(MIN_EXPIRES_IN_MS)} and ${formatDuration(MAX_EXPIRES_IN_MS)}, got ${expiresText}`
     )
   } else expiresInMs = duration.value
-  const name = input.read('name') || defaultTokenName(context)
-  if (name.length > 255 || [...name].some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
-    input.fail('name', 'expected at most 255 characters without control characters')
-  }
   return {
-    ...credentials,
-    name,
     scope: scope.ok ? scope.value : DEFAULT_SCOPE,
     services: services.ok ? services.value : [],
     expiresInMs

@@ -3,7 +3,7 @@
  * whole seconds, as the API stores it), so verification can compare what came back with what was
  * asked, not with what the API chose to echo.
  */
-import { TwoFactorRequiredError, totp, type FastlyTokensClient } from '../client/index.js'
+import type { FastlyTokensClient } from '../client/index.js'
 import type { CreatedToken, Token } from '../types.js'
 import type { MintConfig } from './mint-inputs.js'
 
@@ -16,55 +16,51 @@ function apiTimestamp(ms: number): string {
 const EXPIRY_TOLERANCE_MS = 60_000
 
 export interface MintDeps {
-  now(): number
   /** Registers a value the action computed (a TOTP code) as secret before it is sent. */
   mask(value: string): void
+  /** No new request once aborted (a cancelled job); one in flight finishes. */
+  stop?: AbortSignal
+  /** Epoch ms: bounds the call, the TOTP retry included. */
+  deadline?: number
 }
 
 /** The expiry to ask for: now + expires-in, in whole seconds. */
-export function askedExpiry(config: MintConfig, now: number): string {
+export function askedExpiry(config: Pick<MintConfig, 'expiresInMs'>, now: number): string {
   return apiTimestamp(now + config.expiresInMs)
 }
 
+/**
+ * POST /tokens (after POST /sudo in the sudo flow). With totp-secret the client computes the code
+ * and, when the API refuses it, tries once more with the next window's code (a sibling matrix job
+ * may have used this one): each code is masked before it is sent.
+ */
 export async function mintToken(
   client: FastlyTokensClient,
   config: MintConfig,
   expiresAt: string,
   deps: MintDeps
 ): Promise<CreatedToken> {
-  const oneTimeCode = (at: number) => {
-    if (config.otp) return config.otp
-    if (!config.totpSecret) return undefined
-    const code = totp(config.totpSecret, at)
-    deps.mask(code)
-    return code
-  }
-  const request = (otp: string | undefined) =>
-    client.createToken({
+  return client.createToken(
+    {
       ...(config.username ? { username: config.username } : {}),
       password: config.password,
       name: config.name,
       scope: config.scope,
       services: config.services,
       expiresAt,
-      ...(otp ? { otp } : {})
-    })
-  const firstCode = oneTimeCode(deps.now())
-  try {
-    return await request(firstCode)
-  } catch (error) {
-    // A computed code can go stale while in flight at a 30-second boundary: one retry with the
-    // next code, and only when the code really changed (a wrong secret fails twice, not forever).
-    if (error instanceof TwoFactorRequiredError && config.totpSecret && error.otpWasSent) {
-      const nextCode = oneTimeCode(deps.now())
-      if (nextCode !== firstCode) return await request(nextCode)
-    }
-    throw error
-  }
+      ...(config.otp ? { otp: config.otp } : {}),
+      ...(config.totpSecret ? { totpSecret: config.totpSecret, onOneTimeCode: deps.mask } : {})
+    },
+    { ...(deps.stop ? { stop: deps.stop } : {}), ...(deps.deadline ? { deadline: deps.deadline } : {}) }
+  )
 }
 
 /** What differs between the token asked for and the token GET /tokens/self describes; [] when none. */
-export function tokenMismatches(config: MintConfig, expiresAt: string, token: Token): string[] {
+export function tokenMismatches(
+  config: Pick<MintConfig, 'scope' | 'services'>,
+  expiresAt: string,
+  token: Token
+): string[] {
   const problems: string[] = []
   const askedScopes = new Set(config.scope.split(' '))
   const gotScopes = new Set(token.scope.split(/\s+/).filter(Boolean))

@@ -3,12 +3,15 @@
  * cleanup that breaks a green build teaches people to turn cleanup off. Every outcome is one log
  * line and one summary line; a token left alive is a warning that says why and until when.
  */
-import { FastlyApiError, type FastlyTokensClient } from '../client/index.js'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { FastlyApiError, RateLimitError, type FastlyTokensClient } from '../client/index.js'
+import { logText } from '../text/log-text.js'
 import { parseApiUrl } from './api-url.js'
 import { describeFailure, shortReason } from './failure.js'
 import type { StepDeps } from './step-deps.js'
 import { maskSecretInputs, maskValue } from './masking.js'
-import { loadPostState, type MintedTokenState } from './state.js'
+import { loadPostState, type MintedTokenState, type PendingMintState } from './state.js'
+import { findLostMint } from './unanswered-mint.js'
 import { escapeCell } from './summary.js'
 
 /** Total time the post step may spend retrying 5xx, 429 and network failures. */
@@ -17,6 +20,8 @@ const POST_DEADLINE_MS = 60_000
 const POST_RETRY = { maxAttempts: 6 }
 /** A token is skipped as expired only this long after its expiry: our clock may run ahead. */
 const CLOCK_SKEW_MS = 30_000
+/** Between tries of a DELETE the API rate-limited with a reset beyond the budget. */
+const RATE_LIMITED_RETRY_MS = 5_000
 
 export type PostOutcome =
   | 'nothing-minted'
@@ -27,6 +32,10 @@ export type PostOutcome =
   | 'revoked-by-id'
   | 'already-gone'
   | 'left-alive'
+  /** main ended before its mint request answered; a token may exist (a warning names it). */
+  | 'unanswered'
+  /** ...and the token it minted was found with api-token and revoked by id. */
+  | 'reclaimed'
 
 export interface PostReport {
   outcome: PostOutcome
@@ -38,8 +47,42 @@ function isGone(error: unknown): boolean {
   return error instanceof FastlyApiError && (error.status === 401 || error.status === 404)
 }
 
+/** The API's own words for a token that expired (`Token <id> expired at <time>`): not "revoked". */
+function isExpiredAnswer(error: unknown): boolean {
+  return (
+    error instanceof FastlyApiError &&
+    error.status === 401 &&
+    /\bexpired\b/i.test(`${error.apiMessage ?? ''} ${error.detail ?? ''}`)
+  )
+}
+
 function liveUntil(minted: MintedTokenState): string {
-  return minted.expiresAt ? `it stays valid until it expires at ${minted.expiresAt}` : 'it does not expire'
+  return minted.expiresAt
+    ? `it stays valid until it expires at ${logText(minted.expiresAt)}`
+    : 'it does not expire'
+}
+
+/**
+ * DELETE /tokens/self within the budget. The client waits out a 429 whose reset fits the
+ * deadline; one whose reset lies beyond it is tried again every few seconds until the budget is
+ * spent (the budget may come back early: another job's writes end, or a proxy's limit clears).
+ */
+async function revokeSelfWithinBudget(
+  deps: StepDeps,
+  own: FastlyTokensClient,
+  deadline: number
+): Promise<void> {
+  for (;;) {
+    try {
+      await own.revokeTokenCurrent({ deadline })
+      return
+    } catch (error) {
+      const left = deadline - deps.now()
+      if (!(error instanceof RateLimitError) || left <= RATE_LIMITED_RETRY_MS) throw error
+      deps.runner.debug(`DELETE /tokens/self rate limited; trying again in ${RATE_LIMITED_RETRY_MS / 1000} s`)
+      await sleep(RATE_LIMITED_RETRY_MS)
+    }
+  }
 }
 
 async function revokeMinted(
@@ -54,9 +97,17 @@ async function revokeMinted(
   const own = deps.createClient({ baseUrl, apiToken: minted.token, retry: POST_RETRY })
   clients.push(own)
   try {
-    await own.revokeTokenCurrent({ deadline })
+    await revokeSelfWithinBudget(deps, own, deadline)
     return { outcome: 'revoked', line: `Revoked token ${id} (DELETE /tokens/self with the token itself)` }
   } catch (error) {
+    if (isExpiredAnswer(error)) {
+      const { apiMessage, detail } = error as FastlyApiError
+      const said = [apiMessage, detail].filter(Boolean).join(': ')
+      return {
+        outcome: 'expired',
+        line: `Token ${id} had already expired (HTTP 401: ${logText(said)}); nothing to revoke`
+      }
+    }
     if (isGone(error)) {
       return {
         outcome: 'already-gone',
@@ -99,9 +150,34 @@ async function revokeMinted(
   }
 }
 
+/** main sent a mint request and ended before the answer: look for the token with api-token. */
+async function settlePending(
+  deps: StepDeps,
+  pending: PendingMintState,
+  clients: FastlyTokensClient[]
+): Promise<PostReport> {
+  const apiToken = deps.runner.getInput('api-token')
+  let lister: FastlyTokensClient | undefined
+  const apiUrl = parseApiUrl(pending.apiUrl)
+  if (apiToken && apiUrl.ok) {
+    lister = deps.createClient({ baseUrl: apiUrl.url, apiToken, retry: POST_RETRY })
+    clients.push(lister)
+  }
+  const report = await findLostMint(
+    deps,
+    pending,
+    lister,
+    'The main step ended before its mint request answered'
+  )
+  return report.revokedId
+    ? { outcome: 'reclaimed', line: report.text }
+    : { outcome: 'unanswered', line: report.text }
+}
+
 async function decidePost(deps: StepDeps, clients: FastlyTokensClient[]): Promise<PostReport> {
   const { runner } = deps
   const state = loadPostState(runner)
+  if (state.kind === 'pending') return settlePending(deps, state.pending, clients)
   if (state.kind === 'none') {
     return { outcome: 'nothing-minted', line: 'Nothing to revoke: the main step minted no token' }
   }
@@ -138,14 +214,11 @@ export async function runPost(deps: StepDeps): Promise<PostReport> {
   } finally {
     await Promise.allSettled(clients.map(c => c.close()))
   }
-  if (report.outcome === 'left-alive') runner.warning(report.line, { title: 'Fastly token not revoked' })
+  if (report.outcome === 'left-alive' || report.outcome === 'unanswered')
+    runner.warning(report.line, { title: 'Fastly token not revoked' })
   else runner.info(report.line)
-  try {
-    // Escaped like every other summary text: Fastly's message may hold `<`, `&` or `|`.
-    await runner.appendSummary(`**Fastly token (post step):** ${escapeCell(report.line)}\n`)
-  } catch (error) {
-    // An unwritable summary file must not turn cleanup into a failed job.
-    runner.warning(`Could not write the job summary: ${describeFailure(error)}`)
-  }
+  // Escaped like every other summary text: Fastly's message may hold `<`, `&` or `|`. Best effort:
+  // the runner warns once when the file cannot be written, and cleanup never fails the job.
+  await runner.appendSummary(`**Fastly token (post step):** ${escapeCell(report.line)}\n`)
   return report
 }

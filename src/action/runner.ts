@@ -3,14 +3,25 @@
  * the steps take it as a dependency (tests hand in a recorder) and the real one is @actions/core.
  */
 import * as core from '@actions/core'
+import { logText } from '../text/log-text.js'
+import { runnerFileProblems, type RunnerFile } from './runner-files.js'
 
 export interface AnnotationProperties {
   title?: string
 }
 
 export interface Runner {
-  /** The raw input as the runner passes it (`INPUT_<NAME>`), trimmed; '' when not set. */
+  /** The input as the runner passes it (`INPUT_<NAME>`), trimmed; '' when not set. */
   getInput(name: string): string
+  /** The same, not trimmed: a secret reaches the API exactly as given (core.getInput trims). */
+  getRawInput(name: string): string
+  /** What keeps each of these runner files from being written ([] when all can be). */
+  checkFiles(names: readonly RunnerFile[]): string[]
+  /**
+   * An OIDC ID token for `audience` from the runner (`permissions: id-token: write`). Rejects
+   * with one clear line when the job may not have one.
+   */
+  getIDToken(audience: string): Promise<string>
   /** Asks the runner to replace this value with *** in every later log line. */
   setSecret(value: string): void
   setOutput(name: string, value: string): void
@@ -25,7 +36,10 @@ export interface Runner {
   error(message: string, properties?: AnnotationProperties): void
   startGroup(name: string): void
   endGroup(): void
-  /** Appends Markdown to the job summary; a no-op when the runner gave no summary file. */
+  /**
+   * Appends Markdown to the job summary; a no-op when the runner gave no summary file. Never
+   * rejects: the summary is best effort, and a file that cannot be written is one warning per step.
+   */
   appendSummary(markdown: string): Promise<void>
   /** Marks the step failed (exit code 1) with an error annotation. */
   setFailed(message: string): void
@@ -46,8 +60,27 @@ function requireRunnerFile(name: 'GITHUB_OUTPUT' | 'GITHUB_STATE' | 'GITHUB_ENV'
 
 /** The real runner: @actions/core over this process's environment, stdout and runner files. */
 export function createActionsRunner(): Runner {
+  let summaryWarned = false
   return {
     getInput: name => core.getInput(name),
+    getRawInput: name => core.getInput(name, { trimWhitespace: false }),
+    checkFiles: names => runnerFileProblems(names),
+    getIDToken: async audience => {
+      // The runner sets these two only for a job with `permissions: id-token: write`.
+      if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new Error(
+          'broker-url needs an OIDC ID token from the runner, but ACTIONS_ID_TOKEN_REQUEST_URL is not set: give the job `permissions: id-token: write` (and contents: read)'
+        )
+      }
+      try {
+        return await core.getIDToken(audience)
+      } catch (error) {
+        const why = logText(error instanceof Error ? error.message : String(error))
+        throw new Error(
+          `The runner did not issue an ID token for audience "${logText(audience)}" (${why}); check the job's \`permissions: id-token: write\``
+        )
+      }
+    },
     setSecret: value => core.setSecret(value),
     setOutput: (name, value) => {
       requireRunnerFile('GITHUB_OUTPUT')
@@ -73,7 +106,19 @@ export function createActionsRunner(): Runner {
         core.debug('GITHUB_STEP_SUMMARY is not set: no job summary written')
         return
       }
-      await core.summary.addRaw(markdown, !markdown.endsWith('\n')).write()
+      try {
+        await core.summary.addRaw(markdown, !markdown.endsWith('\n')).write()
+      } catch (error) {
+        // The step's real work is done or reported elsewhere; a summary file problem never fails it.
+        core.summary.emptyBuffer()
+        if (summaryWarned) return
+        summaryWarned = true
+        const why = logText(error instanceof Error ? error.message : String(error))
+        core.warning(
+          `Could not write the job summary (${why}); the log above has everything it would have said`,
+          { title: 'Job summary not written' }
+        )
+      }
     },
     setFailed: message => core.setFailed(message)
   }

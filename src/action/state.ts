@@ -15,9 +15,27 @@ export interface MintedTokenState {
   revoke: boolean
 }
 
+/**
+ * A mint request on its way: saved before POST /tokens (or the broker request) is sent and
+ * cleared once its outcome is handled, so that when main ends before the answer (a cancelled job
+ * whose grace ran out, a killed process) post knows what may exist and can look for it.
+ */
+export interface PendingMintState {
+  name: string
+  scope: string
+  services: string[]
+  /** The expiry asked for (the API's timestamp form). */
+  expiresAt: string
+  /** Epoch ms on main's clock, just before the request left. */
+  sentAt: number
+  apiUrl: string
+}
+
 /** Why post has nothing to revoke. */
 export type PostState =
   | { kind: 'minted'; minted: MintedTokenState }
+  /** main sent a mint request and ended before its answer */
+  | { kind: 'pending'; pending: PendingMintState }
   /** main never minted (failed before, or a revoke-only/audit run) */
   | { kind: 'none' }
   /** main minted, then revoked it itself (verification failed) */
@@ -29,15 +47,43 @@ const KEY = {
   expiresAt: 'expires-at',
   apiUrl: 'api-url',
   revoke: 'revoke',
-  revokedByMain: 'revoked-by-main'
+  revokedByMain: 'revoked-by-main',
+  pendingMint: 'pending-mint'
 } as const
 
+export function savePendingMint(runner: Runner, pending: PendingMintState): void {
+  runner.saveState(KEY.pendingMint, JSON.stringify(pending))
+}
+
+export function clearPendingMint(runner: Runner): void {
+  runner.saveState(KEY.pendingMint, '')
+}
+
+function readPendingMint(text: string): PendingMintState | undefined {
+  if (!text) return undefined
+  try {
+    const value = JSON.parse(text) as PendingMintState
+    const ok =
+      typeof value.name === 'string' &&
+      typeof value.scope === 'string' &&
+      Array.isArray(value.services) &&
+      typeof value.expiresAt === 'string' &&
+      typeof value.sentAt === 'number' &&
+      typeof value.apiUrl === 'string'
+    return ok ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Also ends the pending mint: post owns the token from here. */
 export function saveMintedToken(runner: Runner, state: MintedTokenState): void {
   runner.saveState(KEY.token, state.token)
   runner.saveState(KEY.tokenId, state.tokenId)
   runner.saveState(KEY.expiresAt, state.expiresAt)
   runner.saveState(KEY.apiUrl, state.apiUrl)
   runner.saveState(KEY.revoke, String(state.revoke))
+  runner.saveState(KEY.pendingMint, '')
 }
 
 /** Main already revoked the token: post must neither retry nor complain. */
@@ -50,7 +96,10 @@ export function loadPostState(runner: Runner): PostState {
   const tokenId = runner.getState(KEY.tokenId)
   if (runner.getState(KEY.revokedByMain) === 'true') return { kind: 'revoked-by-main', tokenId }
   const token = runner.getState(KEY.token)
-  if (!token) return { kind: 'none' }
+  if (!token) {
+    const pending = readPendingMint(runner.getState(KEY.pendingMint))
+    return pending ? { kind: 'pending', pending } : { kind: 'none' }
+  }
   return {
     kind: 'minted',
     minted: {

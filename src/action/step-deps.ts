@@ -6,6 +6,8 @@
 import { resolve } from 'node:path'
 import { FastlyTokensClient, type RetryPolicy } from '../client/index.js'
 import { readIdFileSync } from '../revoke/index.js'
+import { logText } from '../text/log-text.js'
+import type { Cancellation } from './cancellation.js'
 import { readRunContext, type RunContext } from './run-context.js'
 import { createActionsRunner, type Runner } from './runner.js'
 
@@ -22,6 +24,8 @@ export interface StepDeps {
   now(): number
   context: RunContext
   readTextFile(path: string): string
+  /** The runner's cancellation (main only); absent: the step cannot be cancelled. */
+  cancellation?: Cancellation
 }
 
 /** Reads are free and fast; this bounds a whole step's waiting on a struggling API. */
@@ -33,15 +37,18 @@ export function createStepDeps(env: Record<string, string | undefined> = process
   // The client must use only what the inputs say: a FASTLY_API_TOKEN exported by an earlier step
   // (or by this action's previous use in the job) must not become this step's credential.
   const clientEnv = { ...env, FASTLY_API_TOKEN: undefined, FASTLY_API_ENDPOINT: undefined }
+  const runner = createActionsRunner()
   return {
-    runner: createActionsRunner(),
+    runner,
     createClient: (request: ClientRequest) =>
       new FastlyTokensClient({
         baseUrl: request.baseUrl,
         ...(request.apiToken ? { apiToken: request.apiToken } : {}),
         ...(request.retry ? { retry: request.retry } : {}),
         userAgent: USER_AGENT,
-        env: clientEnv
+        env: clientEnv,
+        // What the client corrected in an answer (an out-of-range rate-limit header): debug only.
+        debug: line => runner.debug(logText(line))
       }),
     now: Date.now,
     context: readRunContext(),

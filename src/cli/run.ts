@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
-import { FastlyApiError, PACKAGE_VERSION } from '../client/index.js'
+import { expiredTokenOf, FastlyApiError, PACKAGE_VERSION } from '../client/index.js'
+import { logText } from '../text/log-text.js'
 import { auditCommand } from './commands/audit.js'
 import { createCommand } from './commands/create.js'
 import { listCommand } from './commands/list.js'
@@ -49,6 +50,10 @@ function argsProblem(error: unknown): string {
 }
 
 function problemText(error: unknown): string {
+  const expired = expiredTokenOf(error)
+  if (expired) {
+    return `expired: the API token ${expired.tokenId} expired at ${logText(expired.expiredAt)}; mint a new one (fastly-tokens create)`
+  }
   if (error instanceof FastlyApiError) return error.message
   return error instanceof Error ? error.message : String(error)
 }

@@ -1,10 +1,19 @@
 import type { Token } from '../types.js'
+import { logText } from '../text/log-text.js'
 import { formatTable } from './table.js'
 
 /** Tokens as `list` and `audit` print them: one row each, never a secret (lists carry none). */
 export function formatTokenTable(tokens: readonly Token[]): string {
   return formatTable(
-    ['ID', 'SCOPE', 'CREATED', 'LAST USED', 'EXPIRES', 'NAME'],
-    tokens.map(t => [t.id, t.scope, t.created_at, t.last_used_at ?? 'never', t.expires_at ?? 'never', t.name])
+    ['ID', 'TYPE', 'SCOPE', 'CREATED', 'LAST USED', 'EXPIRES', 'NAME'],
+    tokens.map(t => [
+      t.id,
+      t.type ?? 'user',
+      t.scope,
+      t.created_at,
+      t.last_used_at ?? 'never',
+      t.expires_at ?? 'never',
+      logText(t.name)
+    ])
   )
 }

@@ -18,6 +18,15 @@ export interface CreateTokenInput {
   expiresAt?: Date | string
   /** A one-time password (e.g. from `totp()`), for accounts with two-factor authentication. */
   otp?: string
+  /**
+   * Instead of `otp`: the authenticator's base32 secret. The client computes the code itself and,
+   * when the API refuses it (`2fa.verify`: RFC 6238 lets a verifier refuse a code already used in
+   * its window, as a sibling job minting with the same secret would cause), tries once more with
+   * the next window's code, within the call's deadline. Nothing was minted, so that is safe.
+   */
+  totpSecret?: string
+  /** Told each code computed from `totpSecret` before it is sent (to mask it in a log, say). */
+  onOneTimeCode?: (code: string) => void
 }
 
 /** The checked input, ready to send. */

@@ -20,6 +20,11 @@ export interface FastlyTokensClientOptions {
   dispatcher?: Dispatcher
   /** Where FASTLY_API_TOKEN, FASTLY_API_ENDPOINT and the proxy variables are read. Default: process.env. */
   env?: Record<string, string | undefined>
+  /**
+   * Told, one line each, what the client clamped or ignored in an answer (an out-of-range
+   * rate-limit header), for a debug log. Lines carry header text: neutralise them for a log.
+   */
+  debug?: (line: string) => void
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000

@@ -22,6 +22,13 @@ export interface CallOptions {
   /** Epoch ms (on the retry policy's clock): no request, wait or retry of this call ends after it. */
   deadline?: number
   /**
+   * Stops the call gently: once aborted, no further request of it is sent and no wait goes on, but
+   * a request already in flight runs to its answer (which `signal` would cut off). For a graceful
+   * cancellation: a POST /tokens that is on its way may mint, and then its answer must arrive.
+   * Unlike `waitSignal`, it also keeps the first request from being sent.
+   */
+  stop?: AbortSignal
+  /**
    * Aborts the waits between attempts (a backoff, a rate-limit reset) but never a request in
    * flight: for writes whose answer must be heard even when the caller is stopping.
    */
@@ -60,6 +67,8 @@ export interface TransportSettings {
   userAgent: string
   timeoutMs: number
   retry: RetryPolicy
+  /** Told what was clamped or ignored in an answer's headers (see rate-limit.ts). */
+  note?: (line: string) => void
 }
 
 /** What to do after a failed attempt. */
@@ -81,6 +90,9 @@ function checkCallOptions(call: CallOptions): void {
   if (call.signal !== undefined && !(call.signal instanceof AbortSignal)) {
     throw new TypeError('signal must be an AbortSignal')
   }
+  if (call.stop !== undefined && !(call.stop instanceof AbortSignal)) {
+    throw new TypeError('stop must be an AbortSignal')
+  }
   if (call.waitSignal !== undefined && !(call.waitSignal instanceof AbortSignal)) {
     throw new TypeError('waitSignal must be an AbortSignal')
   }
@@ -96,8 +108,12 @@ export class ApiTransport {
   async request(req: ApiRequest, call: CallOptions = {}): Promise<ApiAnswer> {
     checkCallOptions(call)
     const { retry, timeoutMs, endpoint, dispatcher, userAgent } = this.settings
-    const { deadline, signal } = call
-    const waitSignal = call.waitSignal ?? signal
+    const noteHeader = (line: string) => this.settings.note?.(`${req.method} ${req.path}: ${line}`)
+    const { deadline, signal, stop } = call
+    // Waits end on `stop` too; a request in flight only on `signal`.
+    const waitOn = call.waitSignal ?? signal
+    const waitSignal =
+      stop === undefined ? waitOn : waitOn === undefined ? stop : AbortSignal.any([waitOn, stop])
     const url = endpoint.origin + endpoint.pathPrefix + req.path
     const headers: Record<string, string> = {
       'User-Agent': userAgent,
@@ -113,7 +129,8 @@ export class ApiTransport {
       deadline === undefined ? waitMs <= retry.maxRateLimitWaitMs : fitsDeadline(waitMs)
 
     for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted || (attempt > 1 && waitSignal?.aborted)) throw abortedFailure(req, attempt - 1)
+      if (signal?.aborted || stop?.aborted || (attempt > 1 && call.waitSignal?.aborted))
+        throw abortedFailure(req, attempt - 1)
       const remaining = deadline === undefined ? Infinity : deadline - retry.now()
       if (remaining <= 0) throw deadlineFailure(req, attempt - 1)
 
@@ -152,7 +169,7 @@ export class ApiTransport {
           build: note => networkFailure(req, outcome.failure, outcome.cause, attempt, note)
         }
       } else {
-        const rateLimit = readRateLimit(outcome.headers)
+        const rateLimit = readRateLimit(outcome.headers, retry.now(), noteHeader)
         if (rateLimit !== undefined && req.method !== 'GET') req.onRateLimit?.(rateLimit)
         if (outcome.status >= 200 && outcome.status < 300) {
           return {
@@ -166,7 +183,7 @@ export class ApiTransport {
 
         if (outcome.status === 429) {
           const now = retry.now()
-          const resetAt = rateLimitResetAt(outcome.headers, now)
+          const resetAt = rateLimitResetAt(outcome.headers, now, noteHeader)
           const untilReset = resetAt.getTime() - now
           const waitMs = untilReset > 0 ? untilReset : backoffDelayMs(retry, attempt)
           let why: string | undefined
@@ -186,7 +203,9 @@ export class ApiTransport {
         }
 
         const serverError = outcome.status >= 500
-        const retryAfter = serverError ? readRetryAfterMs(outcome.headers, retry.now()) : undefined
+        const retryAfter = serverError
+          ? readRetryAfterMs(outcome.headers, retry.now(), noteHeader)
+          : undefined
         verdict = {
           repeatable: serverError && req.idempotent,
           waitMs: retryAfter ?? backoffDelayMs(retry, attempt),

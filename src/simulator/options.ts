@@ -54,6 +54,8 @@ export interface SimulatorOptions {
   readOnlySelfRevoke?: boolean
   writeLimitPerHour?: number
   twoFactorShape?: TwoFactorShape
+  /** Accept each one-time code only once (RFC 6238 5.2). Default false. */
+  refuseReusedOtp?: boolean
   clock?: ClockSource
   faults?: FaultRule[]
   seed?: number
@@ -63,6 +65,12 @@ export interface SimulatorOptions {
    * 2025 recordings of writes that carry none: a client must not depend on them being there.
    */
   writeRateLimitHeaders?: boolean
+  /**
+   * How long after POST /sudo the grant takes effect (default 0). Users report minutes on the
+   * real API; until then POST /tokens with that Fastly-Key answers 403 "You must POST /sudo to
+   * access this endpoint", which a client may retry (nothing was minted).
+   */
+  sudoDelayMs?: number
   /** How many request log entries to keep (oldest dropped first). Default 10,000. */
   logLimit?: number
   /** Called synchronously after each answer with the redacted log entry; keep it cheap. */
@@ -75,8 +83,10 @@ export const DEFAULT_SETTINGS = {
   readOnlySelfRevoke: true,
   writeLimitPerHour: 1000,
   twoFactorShape: 'msg' as TwoFactorShape,
+  refuseReusedOtp: false,
   latencyMs: 0,
-  writeRateLimitHeaders: true
+  writeRateLimitHeaders: true,
+  sudoDelayMs: 0
 }
 
 function positiveInteger(name: string, value: unknown): number {
@@ -96,8 +106,10 @@ export class SimSettings {
   #readOnlySelfRevoke = DEFAULT_SETTINGS.readOnlySelfRevoke
   #writeLimitPerHour = DEFAULT_SETTINGS.writeLimitPerHour
   #twoFactorShape = DEFAULT_SETTINGS.twoFactorShape
+  #refuseReusedOtp = DEFAULT_SETTINGS.refuseReusedOtp
   #latencyMs = DEFAULT_SETTINGS.latencyMs
   #writeRateLimitHeaders = DEFAULT_SETTINGS.writeRateLimitHeaders
+  #sudoDelayMs = DEFAULT_SETTINGS.sudoDelayMs
 
   constructor(options: SimulatorOptions = {}) {
     this.reset(options)
@@ -110,13 +122,17 @@ export class SimSettings {
     this.#readOnlySelfRevoke = DEFAULT_SETTINGS.readOnlySelfRevoke
     this.#writeLimitPerHour = DEFAULT_SETTINGS.writeLimitPerHour
     this.#twoFactorShape = DEFAULT_SETTINGS.twoFactorShape
+    this.#refuseReusedOtp = DEFAULT_SETTINGS.refuseReusedOtp
     this.#latencyMs = DEFAULT_SETTINGS.latencyMs
     this.#writeRateLimitHeaders = DEFAULT_SETTINGS.writeRateLimitHeaders
+    this.#sudoDelayMs = DEFAULT_SETTINGS.sudoDelayMs
+    if (options.sudoDelayMs !== undefined) this.sudoDelayMs = options.sudoDelayMs
     if (options.bulkPolicy !== undefined) this.bulkPolicy = options.bulkPolicy
     if (options.maxBulkIds !== undefined) this.maxBulkIds = options.maxBulkIds
     if (options.readOnlySelfRevoke !== undefined) this.readOnlySelfRevoke = options.readOnlySelfRevoke
     if (options.writeLimitPerHour !== undefined) this.writeLimitPerHour = options.writeLimitPerHour
     if (options.twoFactorShape !== undefined) this.twoFactorShape = options.twoFactorShape
+    if (options.refuseReusedOtp !== undefined) this.refuseReusedOtp = options.refuseReusedOtp
     if (options.latencyMs !== undefined) this.latencyMs = options.latencyMs
     if (options.writeRateLimitHeaders !== undefined)
       this.writeRateLimitHeaders = options.writeRateLimitHeaders
@@ -165,6 +181,25 @@ export class SimSettings {
     this.#twoFactorShape = value
   }
 
+  get sudoDelayMs(): number {
+    return this.#sudoDelayMs
+  }
+  set sudoDelayMs(value: number) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new TypeError(`sudoDelayMs: expected a number of milliseconds >= 0, got ${String(value)}`)
+    }
+    this.#sudoDelayMs = value
+  }
+
+  get refuseReusedOtp(): boolean {
+    return this.#refuseReusedOtp
+  }
+  set refuseReusedOtp(value: boolean) {
+    if (typeof value !== 'boolean')
+      throw new TypeError(`refuseReusedOtp: expected a boolean, got ${String(value)}`)
+    this.#refuseReusedOtp = value
+  }
+
   get latencyMs(): number {
     return this.#latencyMs
   }
@@ -192,6 +227,7 @@ export class SimSettings {
       readOnlySelfRevoke: this.readOnlySelfRevoke,
       writeLimitPerHour: this.writeLimitPerHour,
       twoFactorShape: this.twoFactorShape,
+      refuseReusedOtp: this.refuseReusedOtp,
       latencyMs: this.latencyMs,
       writeRateLimitHeaders: this.writeRateLimitHeaders
     }

@@ -52,13 +52,18 @@ export function totpAt(key: Buffer, atMs: number, digits = 6): string {
  * clock drift between the phone and the server.
  */
 export function verifyTotp(key: Buffer, code: string, atMs: number, window = 1): boolean {
-  if (!/^\d{6}$/.test(code)) return false
+  return matchedTotpStep(key, code, atMs, window) !== undefined
+}
+
+/** The time step whose code this is (within the window), undefined when none matches. */
+export function matchedTotpStep(key: Buffer, code: string, atMs: number, window = 1): number | undefined {
+  if (!/^\d{6}$/.test(code)) return undefined
   const step = Math.floor(atMs / 1000 / STEP_SECONDS)
   const given = Buffer.from(code)
-  let matched = false
+  let matched: number | undefined
   for (let delta = -window; delta <= window; delta++) {
     // Compare every candidate in constant time and never stop early.
-    if (timingSafeEqual(Buffer.from(hotp(key, step + delta)), given)) matched = true
+    if (timingSafeEqual(Buffer.from(hotp(key, step + delta)), given)) matched ??= step + delta
   }
   return matched
 }

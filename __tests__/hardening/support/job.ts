@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { runStep, type StepResult } from '../../../scripts/run-action.js'
 import { startSimulator, type FaultRule, type Simulator } from '../../../src/simulator/index.js'
 import type { Token } from '../../../src/types.js'
-import { startFront, type LoopbackServer } from './loopback.js'
+import { startFront, type FrontOverride, type LoopbackServer } from './loopback.js'
 
 export const DEMO = { user: 'demo@example.com', password: 'demo-password' } as const
 /** The default token name in the runner emulation's context: how a scenario's own tokens are told apart. */
@@ -72,6 +72,14 @@ export interface JobPlan {
   postClock?: ClockPlace
   /** Put a recording pass-through front between the steps and the simulator. */
   tap?: boolean
+  /** Routes the front answers itself or rewrites (implies the front). */
+  front?: Record<string, FrontOverride>
+  /** Runner variables for main (a broken runner file: a path, or undefined for unset). */
+  mainEnv?: Record<string, string | undefined>
+  /** The same for post. */
+  postEnv?: Record<string, string | undefined>
+  /** Signal main, as a runner does when the job is cancelled, once its stdout matches `line`. */
+  signalWhen?: { signal: NodeJS.Signals; line: RegExp }
 }
 
 export interface JobRecord {
@@ -94,14 +102,20 @@ export async function runJob(plan: JobPlan): Promise<JobRecord> {
   const sim = await startSimulator({ seed: 5, readOnlySelfRevoke: plan.readOnlySelfRevoke ?? true })
   let front: LoopbackServer | undefined
   try {
-    if (plan.tap) front = await startFront(sim.url, {})
+    if (plan.tap || plan.front) front = await startFront(sim.url, plan.front ?? {})
     const { inputs, secrets: seededSecrets } = plan.setup(sim, front?.url ?? sim.url)
 
     const mainOffset = plan.mainClock ? offsetFor(plan.mainClock) : undefined
     if (mainOffset !== undefined) sim.state.clock.set(Date.now() + mainOffset)
     const mainStartedAt = Date.now() + (mainOffset ?? 0)
     sim.state.faults = [...(plan.mainFaults ?? [])]
-    const main = await runStep({ step: 'main', debug: true, inputs, env: clockEnv(mainOffset) })
+    const main = await runStep({
+      step: 'main',
+      debug: true,
+      inputs,
+      env: { ...clockEnv(mainOffset), ...plan.mainEnv },
+      ...(plan.signalWhen ? { signalWhen: plan.signalWhen } : {})
+    })
 
     let postOffset = mainOffset
     if (plan.postClock) {
@@ -114,7 +128,7 @@ export async function runJob(plan: JobPlan): Promise<JobRecord> {
       debug: true,
       inputs,
       state: main.state,
-      env: clockEnv(postOffset)
+      env: { ...clockEnv(postOffset), ...plan.postEnv }
     })
     sim.state.faults = []
 

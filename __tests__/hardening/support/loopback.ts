@@ -72,10 +72,22 @@ export async function startRecorder(): Promise<LoopbackServer> {
   return { url: `http://127.0.0.1:${port}`, port, seen, answers: [], close: closer(server, sockets) }
 }
 
-/** What the front answers itself for a route (`'POST /tokens'`, or `'*'` for every request). */
+/** An upstream answer as the front passes it back (after a `rewrite`). */
+export interface FrontAnswer {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+/**
+ * What the front answers itself for a route (`'POST /tokens'`, or `'*'` for every request):
+ * a redirect, a body of its own, or the upstream's answer rewritten (the request still reaches
+ * the simulator, so a token is really minted behind an odd answer).
+ */
 export type FrontOverride =
   | { redirectTo: string; status?: 301 | 302 | 303 | 307 | 308 }
   | { status: number; body: string; contentType?: string }
+  | { rewrite: (answer: FrontAnswer) => FrontAnswer }
 
 /**
  * Forwards every request to `target` unchanged (headers, body, status and body back), except the
@@ -103,23 +115,36 @@ export async function startFront(
       res.end()
       return
     }
-    if (override) {
+    if (override && 'body' in override) {
       res.writeHead(override.status, { 'Content-Type': override.contentType ?? 'application/json' })
       res.end(override.body)
       return
     }
+    const rewrite = override && 'rewrite' in override ? override.rewrite : undefined
     const forward = httpRequest(
       { host: upstream.hostname, port: upstream.port, method, path: url, headers: req.headers },
       answer => {
         const status = answer.statusCode ?? 502
-        res.writeHead(status, answer.headers)
+        if (!rewrite) res.writeHead(status, answer.headers)
         const chunks: Buffer[] = []
         answer.on('data', (c: Buffer) => {
           chunks.push(c)
-          res.write(c)
+          if (!rewrite) res.write(c)
         })
         const done = () => {
-          answers.push({ method, url, status, body: Buffer.concat(chunks).toString('utf8') })
+          let passed: FrontAnswer = {
+            status,
+            headers: answer.headers,
+            body: Buffer.concat(chunks).toString('utf8')
+          }
+          if (rewrite) {
+            passed = rewrite(passed)
+            const headers = { ...passed.headers, 'content-length': String(Buffer.byteLength(passed.body)) }
+            delete headers['transfer-encoding']
+            res.writeHead(passed.status, headers)
+            res.write(passed.body)
+          }
+          answers.push({ method, url, status: passed.status, body: passed.body })
           res.end()
         }
         answer.on('end', done)
