@@ -42,6 +42,8 @@ export interface Token {
   sudo_expires_at?: ApiTimestamp | null
   updated_at?: ApiTimestamp
   deleted_at?: ApiTimestamp | null
+  /** Set by the audit on records it merged in: 'automation' for automation tokens (absent: a user's). */
+  type?: 'user' | 'automation'
 }
 
 /** The answer to `POST /tokens`: the only place the secret `access_token` ever appears. */
@@ -83,3 +85,39 @@ export const BULK_CONTENT_TYPE = 'application/vnd.api+json; ext=bulk'
 
 /** Production endpoint. */
 export const DEFAULT_API_URL = 'https://api.fastly.com'
+
+/**
+ * An automation token (not tied to a person), as GET/POST /automation-tokens answer: a flat record
+ * whose unset dates are empty strings, not null (go-fastly's 2025 recordings; reference §5.3).
+ */
+export interface AutomationToken {
+  id: string
+  name: string
+  role?: string
+  /** Space-separated scopes. */
+  scope?: string
+  scopes?: string
+  services: string[]
+  customer_id: string
+  creator_id?: string
+  created_at: string
+  /** '' when never used. */
+  last_used_at: string
+  /** '' when it never expires. */
+  expires_at: string
+  ip?: string
+  user_agent?: string
+  tls_access?: boolean
+  sudo_expires_at?: string
+}
+
+export interface CreateAutomationTokenInput {
+  /** The password of the superuser whose token the client holds: POST /sudo comes first. */
+  password: string
+  name: string
+  role: 'billing' | 'engineer' | 'user'
+  scope?: string
+  services?: string[]
+  tlsAccess?: boolean
+  expiresAt?: Date
+}

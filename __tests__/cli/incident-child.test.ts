@@ -2,7 +2,7 @@
  * Issue 11 at 3 a.m., with `fastly-tokens` as a child process: a wrong endpoint, Ctrl-C in the
  * middle of a run, and 300 leaked values, each with its exit code, report and left-file.
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
+import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +13,10 @@ import { startCli } from './child.js'
 import { runChild } from './harness.js'
 
 const DEMO = 'demo@example.com'
+/** Child processes start slowly on a loaded 2-core machine: a bound, not a timed assertion. */
+const CHILD_TIMEOUT_MS = 120_000
 const ADMIN = 'admin@example.com'
+jest.setTimeout(CHILD_TIMEOUT_MS)
 let dir: string
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fastly-tokens-child-'))

@@ -270,3 +270,44 @@ describe('the JSON report', () => {
     }
   })
 })
+
+describe('audit of a customer', () => {
+  it('lists automation tokens with their type, revokes a matching one, and keeps browser sessions unless asked', async () => {
+    const world = await CliWorld.start()
+    try {
+      const admin = world.sim.state.addToken({ user: 'admin@example.com', scope: 'global', name: 'admin' })
+      const env = { FASTLY_API_TOKEN: admin.access_token }
+      const { FastlyTokensClient } = await import('../../src/client/index.js')
+      const client = new FastlyTokensClient({ baseUrl: world.sim.url, apiToken: admin.access_token, env: {} })
+      const bot = await client.createAutomationToken({
+        password: 'admin-password',
+        name: 'old-bot',
+        role: 'engineer'
+      })
+      await client.close()
+      const session = world.sim.state.addToken({ user: DEMO, name: 'old manage.fastly.com browser session' })
+      const customer = world.sim.state.users().find(u => u.email === DEMO)!.customerId
+      const listed = await world.run(['audit', '--customer-id', customer, '--name', 'old*'], { env })
+      expect(listed.stdout).toMatch(new RegExp(`${bot.id}\\s+automation\\s`))
+      expect(listed.stdout).toContain(session.id)
+      const revoked = await world.run(
+        ['audit', '--customer-id', customer, '--name', 'old*', '--revoke-matching'],
+        {
+          env
+        }
+      )
+      expect(revoked.code).toBe(0)
+      expect(revoked.stderr).toContain('1 browser-session token(s) (manage.fastly.com) matched and are kept')
+      expect(world.alive(bot.id)).toBe(false)
+      expect(world.alive(session.id)).toBe(true)
+      const asked = await world.run(
+        ['audit', '--customer-id', customer, '--name', 'old*', '--revoke-matching', '--include-sessions'],
+        { env }
+      )
+      expect(asked.code).toBe(0)
+      expect(world.alive(session.id)).toBe(false)
+    } finally {
+      await world.close()
+    }
+  })
+})

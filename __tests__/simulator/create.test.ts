@@ -67,7 +67,7 @@ describe('POST /tokens', () => {
       const key = local.state.addToken({ user: 'demo@example.com' }).access_token
       const before = await call(local, 'POST', '/tokens', { key, form: { name: 'via key' } })
       expect(before.status).toBe(403)
-      expect((before.json() as { detail: string }).detail).toContain('sudo')
+      expect(before.json()).toMatchObject({ msg: 'You must POST /sudo to access this endpoint' })
 
       // Password only (as the CLI sends it), form-encoded.
       const sudo = await call(local, 'POST', '/sudo', { key, form: { password: 'demo-password' } })

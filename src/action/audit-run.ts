@@ -40,6 +40,8 @@ export async function runAudit(
   const where = config.customerId ? `customer ${config.customerId}` : "api-token's user"
   const result = await auditTokens(client, audit.filter, {
     ...(config.customerId ? { customerId: config.customerId } : {}),
+    // A browser session among the matches of revoke-matching is kept: revoking it logs a person out.
+    includeSessions: !audit.revokeMatching,
     now: deps.now(),
     deadline: deps.now() + MAIN_DEADLINE_MS
   })

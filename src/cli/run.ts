@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
-import { FastlyApiError, PACKAGE_VERSION } from '../client/index.js'
+import { expiredTokenOf, FastlyApiError, PACKAGE_VERSION } from '../client/index.js'
+import { guardLines, logText } from '../text/log-text.js'
 import { auditCommand } from './commands/audit.js'
 import { createCommand } from './commands/create.js'
 import { listCommand } from './commands/list.js'
@@ -9,7 +10,6 @@ import { EXIT, UsageError } from './exit-codes.js'
 import { mainHelp } from './help.js'
 import { PromptCancelled } from './hidden-input.js'
 import type { CliIo } from './io.js'
-import { guardLines } from '../text/log-text.js'
 
 export const COMMANDS: readonly Command[] = [createCommand, listCommand, revokeCommand, auditCommand]
 
@@ -51,7 +51,10 @@ function argsProblem(error: unknown): string {
 
 /** An error's message for stderr: its outside parts are logText'd where it is built; guarded here too. */
 function problemText(error: unknown): string {
-  if (error instanceof FastlyApiError) return guardLines(error.message)
+  const expired = expiredTokenOf(error)
+  if (expired) {
+    return `expired: the API token ${logText(expired.tokenId)} expired at ${logText(expired.expiredAt)}; mint a new one (fastly-tokens create)`
+  }
   return guardLines(error instanceof Error ? error.message : String(error))
 }
 

@@ -9,11 +9,17 @@ import { formatTable } from './table.js'
  */
 export function formatTokenTable(tokens: readonly Token[]): string {
   return formatTable(
-    ['ID', 'SCOPE', 'CREATED', 'LAST USED', 'EXPIRES', 'NAME'],
+    ['ID', 'TYPE', 'SCOPE', 'CREATED', 'LAST USED', 'EXPIRES', 'NAME'],
     tokens.map(t =>
-      [t.id, t.scope, t.created_at, t.last_used_at ?? 'never', t.expires_at ?? 'never', t.name].map(cell =>
-        logText(String(cell))
-      )
+      [
+        t.id,
+        t.type ?? 'user',
+        t.scope,
+        t.created_at,
+        t.last_used_at ?? 'never',
+        t.expires_at ?? 'never',
+        t.name
+      ].map(cell => logText(String(cell)))
     )
   )
 }

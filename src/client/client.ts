@@ -1,9 +1,16 @@
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici'
-import type { CreatedToken, RateLimitState, Token } from '../types.js'
+import type {
+  AutomationToken,
+  CreateAutomationTokenInput,
+  CreatedToken,
+  RateLimitState,
+  Token
+} from '../types.js'
 import { BULK_CONTENT_TYPE } from '../types.js'
 import { FastlyApiError } from '../http/errors.js'
 import { resolveEndpoint } from '../http/endpoint.js'
 import { resolveRetryPolicy } from '../http/retry-policy.js'
+import { sudoRetryDelay } from './sudo-wait.js'
 import { ApiTransport, type ApiAnswer, type ApiRequest, type CallOptions } from '../http/transport.js'
 import { buildUserAgent } from '../http/user-agent.js'
 import { encodeBulkRevokeBody } from './bulk-revoke-body.js'
@@ -11,6 +18,9 @@ import { buildCreateTokenRequest, type CreateTokenInput } from './create-token-f
 import { DEFAULT_TIMEOUT_MS, type FastlyTokensClientOptions } from './options.js'
 import { encodePathId } from './path-id.js'
 import {
+  readAutomationPage,
+  readAutomationToken,
+  readCreatedAutomationToken,
   readCreatedToken,
   readToken,
   readTokenList,
@@ -26,6 +36,9 @@ const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
 const TOTP_STEP_MS = 30_000
 /** How long taking back an unusable created token may take when the call had no deadline. */
 const TAKE_BACK_MS = 30_000
+
+/** A bound on the automation-token pages read, against a `meta` that never ends (100 a page). */
+const MAX_AUTOMATION_PAGES = 1000
 
 type RequestSpec = Omit<ApiRequest, 'secrets' | 'onRateLimit'>
 
@@ -63,6 +76,7 @@ export class FastlyTokensClient {
   readonly #apiToken: string | undefined
   readonly #transport: ApiTransport
   readonly #ownsDispatcher: boolean
+  readonly #retry: ReturnType<typeof resolveRetryPolicy>
   readonly #now: () => number
   #rateLimit: RateLimitState | undefined
   #closed = false
@@ -81,6 +95,7 @@ export class FastlyTokensClient {
       )
     }
     const retry = resolveRetryPolicy(options.retry)
+    this.#retry = retry
     this.#now = retry.now
     const userAgent = buildUserAgent(options.userAgent)
     this.#ownsDispatcher = options.dispatcher === undefined
@@ -186,7 +201,17 @@ export class FastlyTokensClient {
         body: request.tokenForm,
         idempotent: false
       }
-      reading = readCreatedToken(spec, await this.#send(spec, opts, secrets))
+      // A sudo grant not yet in effect is the one refusal repeated: it minted nothing.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          reading = readCreatedToken(spec, await this.#send(spec, opts, secrets))
+          break
+        } catch (error) {
+          const wait = useSudo ? sudoRetryDelay(error, attempt, this.#retry.now(), opts?.deadline) : undefined
+          if (wait === undefined) throw error
+          await this.#retry.sleep(wait, opts?.signal)
+        }
+      }
     } catch (error) {
       if (isTwoFactorChallenge(error)) throw new TwoFactorRequiredError(error, request.otp !== undefined)
       throw error
@@ -257,6 +282,78 @@ export class FastlyTokensClient {
   async listTokensCustomer(customerId: string, opts?: CallOptions): Promise<Token[]> {
     const spec = this.#read(`/customer/${this.#pathId('customerId', customerId, 'customer')}/tokens`)
     return readTokenList(spec, await this.#send(spec, opts))
+  }
+
+  /**
+   * GET /automation-tokens, every page (`?page=N&per_page=100` until `meta.total_pages`). A
+   * superuser's call. The records are flat, with '' for unset dates (reference §5.3).
+   */
+  async listAutomationTokens(opts?: CallOptions): Promise<AutomationToken[]> {
+    const all: AutomationToken[] = []
+    for (let page = 1, pages = 1; page <= pages && page <= MAX_AUTOMATION_PAGES; page++) {
+      const spec = this.#read(`/automation-tokens?page=${page}&per_page=100`)
+      const answer = readAutomationPage(spec, await this.#send(spec, opts))
+      for (const t of answer.data) all.push(t)
+      pages = answer.totalPages
+    }
+    return all
+  }
+
+  /** GET /automation-tokens/{token_id} */
+  async getAutomationToken(tokenId: string, opts?: CallOptions): Promise<AutomationToken> {
+    const spec = this.#read(`/automation-tokens/${this.#pathId('tokenId', tokenId, 'token')}`)
+    return readAutomationToken(spec, await this.#send(spec, opts))
+  }
+
+  /**
+   * POST /sudo with the password, then POST /automation-tokens with a JSON body; the API answers
+   * 200 with the record and its `access_token` (once). Never repeated once sent, except the
+   * "You must POST /sudo" refusal, retried as for createToken. Revoke one with revokeToken(id).
+   */
+  async createAutomationToken(
+    input: CreateAutomationTokenInput,
+    opts?: CallOptions
+  ): Promise<AutomationToken & { access_token: string }> {
+    if (this.#apiToken === undefined)
+      throw new TypeError('createAutomationToken needs an API token (sudo flow)')
+    if (typeof input?.password !== 'string' || input.password === '')
+      throw new TypeError('password is required')
+    if (typeof input.name !== 'string' || input.name.trim() === '') throw new TypeError('name is required')
+    const secrets = [input.password]
+    await this.#send(
+      {
+        method: 'POST',
+        path: '/sudo',
+        headers: { ...this.#auth(), 'Content-Type': FORM_CONTENT_TYPE },
+        body: new URLSearchParams({ password: input.password }).toString(),
+        idempotent: false
+      },
+      opts,
+      secrets
+    )
+    const spec: RequestSpec = {
+      method: 'POST',
+      path: '/automation-tokens',
+      headers: { ...this.#auth(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        name: input.name,
+        role: input.role,
+        scope: input.scope ?? 'global',
+        services: input.services ?? [],
+        tls_access: input.tlsAccess ?? false,
+        ...(input.expiresAt ? { expires_at: input.expiresAt.toISOString() } : {})
+      }),
+      idempotent: false
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return readCreatedAutomationToken(spec, await this.#send(spec, opts, secrets))
+      } catch (error) {
+        const wait = sudoRetryDelay(error, attempt, this.#retry.now(), opts?.deadline)
+        if (wait === undefined) throw error
+        await this.#retry.sleep(wait, opts?.signal)
+      }
+    }
   }
 
   /** DELETE /tokens/{token_id} (204). */

@@ -5,7 +5,8 @@
  * a number where a name goes) is one clear FastlyApiError at the call, not a TypeError later in
  * the caller. Problems name fields, never values: a create answer could hold an access token.
  */
-import type { CreatedToken, Token } from '../types.js'
+import type { AutomationToken, CreatedToken, Token } from '../types.js'
+import { shapeField } from '../http/api-failure.js'
 import { FastlyApiError } from '../http/errors.js'
 import type { ApiAnswer } from '../http/transport.js'
 
@@ -30,9 +31,21 @@ function invalid(req: Call, answer: ApiAnswer, expected: string, problems: strin
       path: req.path,
       code: 'invalid_response',
       attempts: answer.attempts,
-      fastlyShaped: false
+      // HTML, text or JSON of another shape is another server; JSON cut short is the API's, damaged.
+      ...shapeField(cutJson(answer.body) ? undefined : false)
     }
   )
+}
+
+/** JSON that starts but does not parse: a body cut short in transit, not another server's page. */
+function cutJson(body: string): boolean {
+  if (!/^\s*[{[]/.test(body)) return false
+  try {
+    JSON.parse(body)
+    return false
+  } catch {
+    return true
+  }
 }
 
 function parse(req: Call, answer: ApiAnswer, expected: string): unknown {
@@ -139,4 +152,49 @@ export function readCreatedToken(req: Call, answer: ApiAnswer): CreatedReading {
     ...(accessOk ? { accessToken: access } : {}),
     ...(isString(id) && USABLE_ID.test(id) ? { tokenId: id } : {})
   }
+}
+
+/** One page of GET /automation-tokens: `{data: [...], meta: {total_pages, ...}}`, as recorded. */
+/** An automation record: an object with a string id and name (its dates may be ''). */
+function isAutomationLike(value: unknown): value is Record<string, unknown> {
+  return isObject(value) && isString(value.id) && USABLE_ID.test(value.id) && isString(value.name)
+}
+
+export function readAutomationPage(
+  req: Call,
+  answer: ApiAnswer
+): { data: AutomationToken[]; totalPages: number } {
+  const expected = 'a page of automation tokens ({"data": [...], "meta": {...}})'
+  const body = parse(req, answer, expected) as { data?: unknown; meta?: { total_pages?: unknown } }
+  if (
+    body === null ||
+    typeof body !== 'object' ||
+    !Array.isArray(body.data) ||
+    !body.data.every(isAutomationLike)
+  ) {
+    throw invalid(req, answer, expected)
+  }
+  const pages = body.meta?.total_pages
+  return {
+    data: body.data as unknown as AutomationToken[],
+    totalPages: typeof pages === 'number' && Number.isSafeInteger(pages) && pages > 0 ? pages : 1
+  }
+}
+
+export function readAutomationToken(req: Call, answer: ApiAnswer): AutomationToken {
+  const body = parse(req, answer, 'an automation token (a JSON object with an id)')
+  if (!isAutomationLike(body)) throw invalid(req, answer, 'an automation token (a JSON object with an id)')
+  return body as unknown as AutomationToken
+}
+
+export function readCreatedAutomationToken(
+  req: Call,
+  answer: ApiAnswer
+): AutomationToken & { access_token: string } {
+  const expected = 'a created automation token (a JSON object with an id and an access_token)'
+  const body = parse(req, answer, expected)
+  if (!isAutomationLike(body) || typeof body.access_token !== 'string' || body.access_token === '') {
+    throw invalid(req, answer, expected)
+  }
+  return body as unknown as AutomationToken & { access_token: string }
 }

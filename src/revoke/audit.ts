@@ -1,5 +1,6 @@
 import type { FastlyTokensClient } from '../client/index.js'
-import type { Token } from '../types.js'
+import type { AutomationToken, Token } from '../types.js'
+import { describeFailure, type ApiFailureLike } from './refusal.js'
 
 /**
  * Auditing the tokens a caller can see (its own, or a customer's for a superuser): which are
@@ -27,10 +28,22 @@ export interface AuditResult {
   matches: Token[]
   /** How many tokens were listed and examined. */
   scanned: number
+  /** Why the automation tokens could not be listed (not a superuser, say), when they could not. */
+  automationSkipped?: string
+  /** Browser-session tokens that matched but were left out (includeSessions was not set). */
+  sessionsKept?: number
 }
 
 export interface AuditOptions {
   customerId?: string
+  /**
+   * With customerId, the customer's automation tokens are audited too (GET /automation-tokens,
+   * a superuser's read), marked `type: 'automation'`. Default true; a refusal is a note, not a failure.
+   */
+  automation?: boolean
+  /** Browser sessions (named for manage.fastly.com) can match; default false: a broad audit
+   *  that revokes its matches must not log a person out of the web UI. */
+  includeSessions?: boolean
   /** "Now" for expiry and age (epoch ms; default Date.now()). */
   now?: number
   deadline?: number
@@ -112,6 +125,45 @@ export async function auditTokens(
     options.customerId === undefined
       ? await client.listTokensUser(call)
       : await client.listTokensCustomer(options.customerId, call)
+  const result: AuditResult = { matches: [], scanned: tokens.length }
+  const all = [...tokens]
+  if (options.customerId !== undefined && options.automation !== false) {
+    try {
+      for (const t of await client.listAutomationTokens(call)) all.push(asAuditedToken(t))
+      result.scanned = all.length
+    } catch (error) {
+      result.automationSkipped = describeFailure(error as ApiFailureLike)
+    }
+  }
   const now = options.now ?? Date.now()
-  return { matches: tokens.filter(t => matchesAuditFilter(t, filter, now)), scanned: tokens.length }
+  let sessions = 0
+  for (const t of all) {
+    if (!matchesAuditFilter(t, filter, now)) continue
+    if (options.includeSessions !== true && isBrowserSession(t)) sessions++
+    else result.matches.push(t)
+  }
+  if (sessions > 0) result.sessionsKept = sessions
+  return result
+}
+
+/** The recorded lists name the web UI's session tokens for manage.fastly.com. */
+export function isBrowserSession(token: Pick<Token, 'name'>): boolean {
+  return /\bmanage\.fastly\.com\b/i.test(token.name)
+}
+
+/** An automation record in the shape the filters read: '' dates as null, its creator as owner. */
+function asAuditedToken(t: AutomationToken): Token {
+  const scope = t.scope ?? t.scopes ?? ''
+  return {
+    id: t.id,
+    user_id: t.creator_id ?? '',
+    customer_id: t.customer_id,
+    name: t.name,
+    scope: scope as Token['scope'],
+    services: t.services ?? [],
+    created_at: t.created_at,
+    expires_at: t.expires_at === '' ? null : t.expires_at,
+    last_used_at: t.last_used_at === '' ? null : t.last_used_at,
+    type: 'automation'
+  }
 }

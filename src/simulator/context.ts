@@ -24,6 +24,8 @@ export interface RequestContext {
   readonly params: Readonly<Record<string, string>>
   readonly headers: IncomingHttpHeaders
   readonly body: string
+  /** The query string's parameters (the automation-token list pages with them). */
+  readonly query: URLSearchParams
   /** The socket's peer address (what the API stores as a token's `ip`). */
   readonly remoteAddress: string | null
   /** The simulator clock when the request arrived; one value for the whole request. */

@@ -11,6 +11,7 @@ import type { TwoFactorShape } from './options.js'
 export const MESSAGES = {
   unauthorized: 'Provided credentials are missing or invalid',
   forbidden: 'You are not authorized to perform this action',
+  sudoNeeded: 'You must POST /sudo to access this endpoint',
   readOnly: 'Read only tokens are not allowed to access this endpoint.',
   tokenLookupFailed: 'Token lookup failed.',
   recordNotFound: 'Record not found',

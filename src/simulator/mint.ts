@@ -14,6 +14,7 @@ export interface MintInput {
   lastUsedAt?: number | null
   ip?: string | null
   userAgent?: string | null
+  automation?: { role: string; tlsAccess: boolean }
 }
 
 /**
@@ -45,7 +46,8 @@ export function mintToken(core: SimCore, user: SimUser, input: MintInput, now: n
     lastUsedAt: input.lastUsedAt == null ? null : wholeSeconds(input.lastUsedAt),
     ip: input.ip ?? null,
     userAgent: input.userAgent ?? null,
-    sudoExpiresAt: null
+    sudoExpiresAt: null,
+    ...(input.automation ? { automation: input.automation } : {})
   }
   core.store.insertToken(token)
   return token

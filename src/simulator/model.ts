@@ -30,6 +30,14 @@ export interface TokenRecord {
   ip: string | null
   userAgent: string | null
   sudoExpiresAt: number | null
+  /**
+   * Set for an automation token (reference §5.3): tied to no person, so kept out of the user's
+   * and the customer's token lists and listed by GET /automation-tokens instead. `userId` holds
+   * its creator, a superuser, which is whom it authenticates as.
+   */
+  automation?: { role: string; tlsAccess: boolean }
+  /** When the last sudo grant takes effect (POST /sudo time plus the sudoDelayMs setting). */
+  sudoFrom?: number
 }
 
 /**
@@ -45,6 +53,7 @@ export class SimStore {
   readonly #tokensByAccess = new Map<string, TokenRecord>()
   readonly #tokensByUser = new Map<string, Set<TokenRecord>>()
   readonly #tokensByCustomer = new Map<string, Set<TokenRecord>>()
+  readonly #automationByCustomer = new Map<string, Set<TokenRecord>>()
 
   addUser(user: SimUser): void {
     const email = user.email.toLowerCase()
@@ -81,8 +90,17 @@ export class SimStore {
       throw new Error('tokens: that access token is already in use')
     this.#tokensById.set(token.id, token)
     this.#tokensByAccess.set(token.accessToken, token)
+    if (token.automation) {
+      indexInto(this.#automationByCustomer, token.customerId, token)
+      return
+    }
     indexInto(this.#tokensByUser, token.userId, token)
     indexInto(this.#tokensByCustomer, token.customerId, token)
+  }
+
+  /** The automation tokens of a customer, in creation order. */
+  automationTokensOf(customerId: string): Iterable<TokenRecord> {
+    return this.#automationByCustomer.get(customerId) ?? []
   }
 
   /** Revocation: the token disappears from every index at once. */
@@ -92,6 +110,7 @@ export class SimStore {
     this.#tokensByAccess.delete(token.accessToken)
     this.#tokensByUser.get(token.userId)?.delete(token)
     this.#tokensByCustomer.get(token.customerId)?.delete(token)
+    this.#automationByCustomer.get(token.customerId)?.delete(token)
     return true
   }
 
@@ -122,6 +141,7 @@ export class SimStore {
     this.#tokensByAccess.clear()
     this.#tokensByUser.clear()
     this.#tokensByCustomer.clear()
+    this.#automationByCustomer.clear()
   }
 }
 

@@ -65,6 +65,12 @@ export interface SimulatorOptions {
    * 2025 recordings of writes that carry none: a client must not depend on them being there.
    */
   writeRateLimitHeaders?: boolean
+  /**
+   * How long after POST /sudo the grant takes effect (default 0). Users report minutes on the
+   * real API; until then POST /tokens with that Fastly-Key answers 403 "You must POST /sudo to
+   * access this endpoint", which a client may retry (nothing was minted).
+   */
+  sudoDelayMs?: number
   /** How many request log entries to keep (oldest dropped first). Default 10,000. */
   logLimit?: number
   /** Called synchronously after each answer with the redacted log entry; keep it cheap. */
@@ -79,7 +85,8 @@ export const DEFAULT_SETTINGS = {
   twoFactorShape: 'msg' as TwoFactorShape,
   refuseReusedOtp: false,
   latencyMs: 0,
-  writeRateLimitHeaders: true
+  writeRateLimitHeaders: true,
+  sudoDelayMs: 0
 }
 
 function positiveInteger(name: string, value: unknown): number {
@@ -102,6 +109,7 @@ export class SimSettings {
   #refuseReusedOtp = DEFAULT_SETTINGS.refuseReusedOtp
   #latencyMs = DEFAULT_SETTINGS.latencyMs
   #writeRateLimitHeaders = DEFAULT_SETTINGS.writeRateLimitHeaders
+  #sudoDelayMs = DEFAULT_SETTINGS.sudoDelayMs
 
   constructor(options: SimulatorOptions = {}) {
     this.reset(options)
@@ -117,6 +125,8 @@ export class SimSettings {
     this.#refuseReusedOtp = DEFAULT_SETTINGS.refuseReusedOtp
     this.#latencyMs = DEFAULT_SETTINGS.latencyMs
     this.#writeRateLimitHeaders = DEFAULT_SETTINGS.writeRateLimitHeaders
+    this.#sudoDelayMs = DEFAULT_SETTINGS.sudoDelayMs
+    if (options.sudoDelayMs !== undefined) this.sudoDelayMs = options.sudoDelayMs
     if (options.bulkPolicy !== undefined) this.bulkPolicy = options.bulkPolicy
     if (options.maxBulkIds !== undefined) this.maxBulkIds = options.maxBulkIds
     if (options.readOnlySelfRevoke !== undefined) this.readOnlySelfRevoke = options.readOnlySelfRevoke
@@ -169,6 +179,16 @@ export class SimSettings {
       throw new TypeError(`twoFactorShape: expected 'msg', 'code' or 'nested', got ${String(value)}`)
     }
     this.#twoFactorShape = value
+  }
+
+  get sudoDelayMs(): number {
+    return this.#sudoDelayMs
+  }
+  set sudoDelayMs(value: number) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new TypeError(`sudoDelayMs: expected a number of milliseconds >= 0, got ${String(value)}`)
+    }
+    this.#sudoDelayMs = value
   }
 
   get refuseReusedOtp(): boolean {

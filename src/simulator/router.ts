@@ -1,5 +1,10 @@
 import type { Answer } from './answer.js'
 import type { RequestContext } from './context.js'
+import {
+  createAutomationToken,
+  getAutomationToken,
+  listAutomationTokens
+} from './routes/automation-tokens.js'
 import { listTokensCustomer } from './routes/customer-tokens.js'
 import { requestSudo } from './routes/sudo.js'
 import { bulkRevokeTokens } from './routes/tokens-bulk.js'
@@ -31,7 +36,10 @@ export const ROUTES = {
   getToken: route('GET /tokens/{token_id}', getToken),
   revokeToken: route('DELETE /tokens/{token_id}', revokeToken),
   listTokensCustomer: route('GET /customer/{customer_id}/tokens', listTokensCustomer),
-  requestSudo: route('POST /sudo', requestSudo)
+  requestSudo: route('POST /sudo', requestSudo),
+  listAutomationTokens: route('GET /automation-tokens', listAutomationTokens),
+  createAutomationToken: route('POST /automation-tokens', createAutomationToken),
+  getAutomationToken: route('GET /automation-tokens/{token_id}', getAutomationToken)
 } as const
 
 /** One path segment, percent-decoded; undefined if empty, nested or badly encoded. */
@@ -61,6 +69,17 @@ export function matchRoute(method: string, path: string): RouteMatch | undefined
     if (verb === 'GET') return { route: ROUTES.getTokenCurrent, params: none }
     if (verb === 'DELETE') return { route: ROUTES.revokeTokenCurrent, params: none }
     return undefined
+  }
+  if (path === '/automation-tokens') {
+    if (verb === 'GET') return { route: ROUTES.listAutomationTokens, params: none }
+    if (verb === 'POST') return { route: ROUTES.createAutomationToken, params: none }
+    return undefined
+  }
+  if (path.startsWith('/automation-tokens/') && verb === 'GET') {
+    const tokenId = segment(path.slice('/automation-tokens/'.length))
+    return tokenId === undefined
+      ? undefined
+      : { route: ROUTES.getAutomationToken, params: { token_id: tokenId } }
   }
   if (path === '/sudo') return verb === 'POST' ? { route: ROUTES.requestSudo, params: none } : undefined
   if (path.startsWith('/tokens/')) {

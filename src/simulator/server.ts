@@ -120,6 +120,7 @@ async function serve(deps: ServerDeps, signal: AbortSignal, req: IncomingMessage
     params: match ? match.params : {},
     headers: req.headers,
     body,
+    query: new URLSearchParams(query === -1 ? '' : url.slice(query + 1)),
     remoteAddress: peerAddress(req),
     now: core.clock.now()
   }

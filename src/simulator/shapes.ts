@@ -36,6 +36,36 @@ export function tokenBody(token: TokenRecord): Token {
   }
 }
 
+/** An unset date of an automation-token record: an empty string, not null, as recorded. */
+function flatTime(epochMs: number | null): string {
+  return epochMs === null ? '' : formatApiTime(epochMs)
+}
+
+/**
+ * An automation token as go-fastly's 2025 recordings show it: flat (no `attributes` wrapper),
+ * unset dates as empty strings. `withSecret` for the POST answer only.
+ */
+export function automationTokenBody(token: TokenRecord, withSecret = false): Record<string, unknown> {
+  return {
+    id: token.id,
+    services: [...token.services],
+    name: token.name,
+    role: token.automation?.role ?? 'engineer',
+    ...(withSecret ? { access_token: token.accessToken } : {}),
+    scope: token.scopes.join(' '),
+    scopes: token.scopes.join(' '),
+    ip: token.ip ?? '',
+    created_at: formatApiTime(token.createdAt),
+    last_used_at: flatTime(token.lastUsedAt),
+    expires_at: flatTime(token.expiresAt),
+    sudo_expires_at: flatTime(token.sudoExpiresAt),
+    user_agent: token.userAgent ?? '',
+    tls_access: token.automation?.tlsAccess ?? false,
+    customer_id: token.customerId,
+    creator_id: token.userId
+  }
+}
+
 /** POST /tokens: the only answer that carries `access_token`. */
 export function createdTokenBody(token: TokenRecord): CreatedToken {
   return {

@@ -7,13 +7,16 @@ import { customerIdFlag, flagValue } from '../flags.js'
 import { watchInterrupts } from '../interrupt.js'
 import { ENGINE_HELP, ENGINE_OPTIONS, engineOptions, jsonRun, printRevokeReport } from '../revoke-report.js'
 import { auditJson } from '../json-report.js'
+import { logText } from '../../text/log-text.js'
 import { formatTokenTable } from '../token-table.js'
 
 const HELP = `Usage: fastly-tokens audit [filters] [--revoke-matching [--dry-run]]
 
 Lists the tokens of FASTLY_API_TOKEN's user (or, with --customer-id or
 FASTLY_CUSTOMER_ID, of the whole customer: superusers) and shows those that
-pass every filter given (no filter: all of them).
+pass every filter given (no filter: all of them). With a customer, its
+automation tokens (not tied to a person) are audited too: the TYPE column says
+user or automation, and revoking one works like any other.
 
 Filters:
   --name GLOB             name matches the glob (* any run, ? one character), e.g. "ci-*"
@@ -25,6 +28,8 @@ Filters:
   --unused-days N         not used for N days (a never-used token counts from creation)
 
 Acting on the matches:
+  --include-sessions      with --revoke-matching: revoke matching browser-session
+                          tokens (manage.fastly.com) too; kept by default
   --revoke-matching       revoke them through the bulk engine (needs a filter; the
                           token making the requests is kept unless
                           --include-self)
@@ -79,6 +84,7 @@ export const auditCommand: Command = {
     'unused-days': { type: 'string' },
     'customer-id': { type: 'string' },
     'revoke-matching': { type: 'boolean' },
+    'include-sessions': { type: 'boolean' },
     ...ENGINE_OPTIONS
   },
   async run(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
@@ -90,7 +96,9 @@ export const auditCommand: Command = {
         '--revoke-matching needs at least one filter: without one it would revoke every token'
       )
     }
-    const engineOnly = Object.keys(ENGINE_OPTIONS).filter(name => values[name] !== undefined)
+    const engineOnly = [...Object.keys(ENGINE_OPTIONS), 'include-sessions'].filter(
+      name => values[name] !== undefined
+    )
     if (!revoke && engineOnly.length > 0) {
       // Silently ignoring them would let a responder believe, say, --max-time bounded something.
       throw new UsageError(
@@ -102,9 +110,19 @@ export const auditCommand: Command = {
     // --max-time bounds the list read too, not only the writes: every path ends.
     const result = await auditTokens(client, filter, {
       ...(customerId === undefined ? {} : { customerId }),
+      // Browser sessions are shown, but revoking them logs a person out: only when asked.
+      includeSessions: !revoke || values['include-sessions'] === true,
       ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
       now: ctx.now()
     })
+    if (result.automationSkipped)
+      ctx.note(`note: automation tokens not audited: ${logText(result.automationSkipped)}`)
+    if (result.sessionsKept) {
+      ctx.note(
+        `note: ${result.sessionsKept} browser-session token(s) (manage.fastly.com) matched and are kept; ` +
+          '--include-sessions revokes them too (it logs those people out of the web UI)'
+      )
+    }
     if (!revoke) {
       if (ctx.flags.json) ctx.printJson(auditJson(result))
       else printMatches(ctx, result.matches, result.scanned)

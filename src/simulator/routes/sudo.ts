@@ -42,5 +42,6 @@ export function requestSudo(ctx: RequestContext): Answer {
     expiry = parsed
   }
   caller.token.sudoExpiresAt = wholeSeconds(expiry)
+  caller.token.sudoFrom = ctx.now + ctx.core.settings.sudoDelayMs
   return jsonAnswer(200, { expiry_time: formatSudoTime(caller.token.sudoExpiresAt) })
 }

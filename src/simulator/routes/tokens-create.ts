@@ -57,9 +57,8 @@ function viaKey(ctx: RequestContext, params: Params): SimUser | Answer {
     return forbidden('The username is not the owner of this token.')
   }
   if (!hasSudo(caller.token, ctx.now)) {
-    return forbidden(
-      'Creating a token with a Fastly-Key needs sudo mode: POST /sudo with the account password first.'
-    )
+    // The real API's words (fastly-ruby's tests, go-fastly #765): the client retries this one.
+    return legacyError(403, MESSAGES.sudoNeeded)
   }
   return caller.user
 }

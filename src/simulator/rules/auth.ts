@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Answer } from '../answer.js'
 import type { RequestContext } from '../context.js'
 import { headerValue } from '../context.js'
-import { forbidden, readOnlyRefused, unauthorized } from '../errors.js'
+import { forbidden, legacyError, readOnlyRefused, unauthorized } from '../errors.js'
 import type { SimUser, TokenRecord } from '../model.js'
 import { formatApiTime, wholeSeconds } from '../timestamps.js'
 import { canWrite, isReadOnly } from './scope.js'
@@ -25,7 +25,8 @@ export function authenticateKey(ctx: RequestContext): Caller | Answer {
   const user = token ? ctx.core.store.userById(token.userId) : undefined
   if (!token || !user) return unauthorized('The Fastly-Key is not a live API token.')
   if (token.expiresAt !== null && token.expiresAt <= ctx.now) {
-    return unauthorized(`The token expired at ${formatApiTime(token.expiresAt)}.`)
+    // The real API's words (reference §5.1): the token's id and the time, as the msg.
+    return legacyError(401, `Token ${token.id} expired at ${formatApiTime(token.expiresAt)}`)
   }
   token.lastUsedAt = wholeSeconds(ctx.now)
   token.ip = ctx.remoteAddress
@@ -45,7 +46,7 @@ export function requireWriteScope(token: TokenRecord): Answer | undefined {
 
 /** Whether the token holds a live sudo grant (POST /sudo). */
 export function hasSudo(token: TokenRecord, now: number): boolean {
-  return token.sudoExpiresAt !== null && token.sudoExpiresAt > now
+  return token.sudoExpiresAt !== null && token.sudoExpiresAt > now && (token.sudoFrom ?? 0) <= now
 }
 
 /** Constant-time password check (both sides hashed first so lengths never differ). */
