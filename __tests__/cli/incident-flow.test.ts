@@ -63,6 +63,21 @@ describe('every path ends', () => {
   })
 })
 
+describe('a budget wait', () => {
+  it('is told off a terminal too, without --progress: when it ends and how many wait, one line per wait', async () => {
+    await withWorld({ writeLimitPerHour: 1, maxBulkIds: 10 }, async w => {
+      const ids = w.sim.state.addTokens(20, { user: DEMO }).map(t => t.id)
+      const r = await w.run(['revoke', '--id', ids.join(','), '--chunk-size', '10'])
+      expect(r.code).toBe(0)
+      const lines = r.stderr.split('\n').filter(Boolean)
+      expect(lines).toHaveLength(1)
+      expect(lines[0]).toMatch(
+        /write budget spent: 10 wait until 2030-01-15T13:00:01\.000Z \(in about 60 min\) for it to reset$/
+      )
+    })
+  })
+})
+
 describe('costly setup mistakes', () => {
   it('no superuser with --customer-id: said at once, other users’ tokens forbidden without a write, exit 1', async () => {
     await withWorld({}, async w => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseErrorBody } from '../../src/http/error-body.js'
+import { errorBodyShape, parseErrorBody } from '../../src/http/error-body.js'
 
 describe('parseErrorBody', () => {
   it.each([
@@ -60,5 +60,24 @@ describe('parseErrorBody', () => {
     const parsed = parseErrorBody(`<html>\n${'x'.repeat(2000)}</html>`)
     expect(parsed.apiMessage).toHaveLength(501)
     expect(parsed.apiMessage).not.toContain('\n')
+  })
+})
+
+describe('errorBodyShape', () => {
+  it('tells the API’s error bodies from other servers’ answers, and JSON cut short from both', () => {
+    expect(errorBodyShape('{"msg":"Token lookup failed."}')).toBe(true)
+    expect(errorBodyShape('{"errors":[{"title":"Not found"}]}')).toBe(true)
+    expect(errorBodyShape('{"title":"Bad","status":400}')).toBe(true)
+    expect(errorBodyShape('{"code":"2fa.verify"}')).toBe(true)
+    for (const other of [
+      '<html><body>404 Not Found</body></html>',
+      'Not Found',
+      '',
+      '{"status":404,"path":"/tokens/self"}',
+      '[]',
+      '"msg"'
+    ])
+      expect(errorBodyShape(other)).toBe(false)
+    expect(errorBodyShape('{"msg":"Token look')).toBeUndefined()
   })
 })

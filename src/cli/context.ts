@@ -89,11 +89,10 @@ export class CommandContext {
     this.io.stderr.write(`${text}\n`)
   }
 
-  /** A progress line on stderr when it is a terminal, or with --progress. */
-  progress(label: string): ProgressLine | undefined {
-    return this.flags.progress || this.io.stderr.isTTY
-      ? new ProgressLine(this.io.stderr, label, this.now)
-      : undefined
+  /** A progress line on stderr when it is a terminal, or with --progress; else budget waits only. */
+  progress(label: string): ProgressLine {
+    const full = this.flags.progress || this.io.stderr.isTTY === true
+    return new ProgressLine(this.io.stderr, label, this.now, !full)
   }
 
   async close(): Promise<void> {

@@ -17,10 +17,21 @@ export class ProgressLine {
   constructor(
     private readonly out: CliOutput,
     private readonly label: string,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    /**
+     * Off a terminal and without --progress: only a budget wait is told (when it ends, how
+     * many wait), one line each, since a run silent for an hour looks like a hang.
+     */
+    private readonly waitsOnly = false
   ) {}
 
   update(p: RevokeProgress): void {
+    if (this.waitsOnly) {
+      if (p.waitingUntil !== undefined && p.waitingUntil !== this.lastWait)
+        this.out.write(`${this.render(p)}\n`)
+      this.lastWait = p.waitingUntil
+      return
+    }
     this.last = p
     const text = this.render(p)
     if (this.out.isTTY) {

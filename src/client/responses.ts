@@ -6,6 +6,7 @@
  * the caller. Problems name fields, never values: a create answer could hold an access token.
  */
 import type { AutomationToken, CreatedToken, Token } from '../types.js'
+import { shapeField } from '../http/api-failure.js'
 import { FastlyApiError } from '../http/errors.js'
 import type { ApiAnswer } from '../http/transport.js'
 
@@ -30,9 +31,21 @@ function invalid(req: Call, answer: ApiAnswer, expected: string, problems: strin
       path: req.path,
       code: 'invalid_response',
       attempts: answer.attempts,
-      fastlyShaped: false
+      // HTML, text or JSON of another shape is another server; JSON cut short is the API's, damaged.
+      ...shapeField(cutJson(answer.body) ? undefined : false)
     }
   )
+}
+
+/** JSON that starts but does not parse: a body cut short in transit, not another server's page. */
+function cutJson(body: string): boolean {
+  if (!/^\s*[{[]/.test(body)) return false
+  try {
+    JSON.parse(body)
+    return false
+  } catch {
+    return true
+  }
 }
 
 function parse(req: Call, answer: ApiAnswer, expected: string): unknown {

@@ -1,6 +1,6 @@
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http'
 import type { RateLimitState } from '../types.js'
-import { isFastlyErrorBody, parseErrorBody } from './error-body.js'
+import { errorBodyShape, parseErrorBody } from './error-body.js'
 import { FastlyApiError, RateLimitError } from './errors.js'
 import type { NetworkFailure } from './network-failure.js'
 import { redactSecrets } from './redact.js'
@@ -48,6 +48,11 @@ function redirectTarget(headers: IncomingHttpHeaders, secrets: FailedRequest['se
   return echoes ? 'another host' : url.origin
 }
 
+/** `fastlyShaped` only when known (see errorBodyShape). */
+export function shapeField(shape: boolean | undefined): { fastlyShaped?: boolean } {
+  return shape === undefined ? {} : { fastlyShaped: shape }
+}
+
 /** An HTTP answer outside 2xx, as an error whose every part is redacted. */
 export function httpFailure(
   req: FailedRequest,
@@ -83,7 +88,7 @@ export function httpFailure(
     code: failureCode,
     attempts,
     // A redirect is never the API's answer, whatever its body says.
-    fastlyShaped: isFastlyErrorBody(answer.body) && (answer.status < 300 || answer.status >= 400)
+    ...shapeField(answer.status >= 300 && answer.status < 400 ? false : errorBodyShape(answer.body))
   })
 }
 
@@ -120,7 +125,7 @@ export function rateLimitFailure(
     rateLimit,
     code: base.code ?? 'rate_limited',
     attempts,
-    fastlyShaped: base.fastlyShaped,
+    ...shapeField(base.fastlyShaped),
     resetAt
   })
 }

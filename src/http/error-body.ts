@@ -77,16 +77,18 @@ export function parseErrorBody(body: string): ParsedErrorBody {
 const ERROR_FIELDS = ['msg', 'errors', 'title', 'detail', 'code'] as const
 
 /**
- * Is this body an error of the API itself, in one of the shapes above, rather than a proxy's HTML
- * page, a captive portal or a web server that is not Fastly's? Only such an answer may say
- * anything about a token: a 404 HTML page proves nothing about an id or a value.
+ * Is this body an answer of the API itself? true: a Fastly error body, in one of the shapes
+ * above. false: something else answered (a proxy's HTML page, a captive portal, text, an empty
+ * body, another server's JSON); such an answer may say nothing about a token, since a 404 HTML
+ * page proves nothing about an id or a value. undefined: JSON cut short or damaged in transit,
+ * which only the API sends; it is read like the API's, as it always was.
  */
-export function isFastlyErrorBody(body: string): boolean {
+export function errorBodyShape(body: string): boolean | undefined {
   let json: unknown
   try {
     json = JSON.parse(body)
   } catch {
-    return false
+    return /^\s*[{[]/.test(body) ? undefined : false
   }
   return isRecord(json) && ERROR_FIELDS.some(key => json[key] !== undefined && json[key] !== null)
 }
