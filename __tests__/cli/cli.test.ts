@@ -87,7 +87,7 @@ describe('list', () => {
     const t = w.sim.state.addToken({ user: DEMO, name: 'listed-one' })
     const text = await w.run(['list'])
     expect(text.code).toBe(0)
-    expect(text.stdout).toMatch(new RegExp(`${t.id}\\s+global`))
+    expect(text.stdout).toMatch(new RegExp(`${t.id}\\s+user\\s+global`))
     const json = await w.run(['--json', 'list'])
     expect(json.code).toBe(0)
     const tokens = JSON.parse(json.stdout) as Array<Record<string, unknown>>

@@ -1,5 +1,6 @@
 /** The exit-code contract: the table, its priority, and --help showing the same codes. */
 import { describe, it, expect } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import { runCli } from '../../src/cli/run.js'
 import { combineExitCodes, EXIT, exitCodeForOutcome, type ExitCode } from '../../src/cli/exit-codes.js'
 
@@ -51,5 +52,11 @@ describe('exit codes', () => {
     for (const [name, value] of Object.entries(EXIT)) {
       expect(stdout).toMatch(new RegExp(`^  ${value}  ${name === 'internal' ? 'internal' : name}\\b`, 'm'))
     }
+  })
+
+  it('docs/cli.md has the same table: every code with its name, and no other code', () => {
+    const page = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8')
+    const rows = [...page.matchAll(/^\| (\d) \| (\w+) \|/gm)].map(m => [Number(m[1]), m[2]])
+    expect(rows).toEqual(Object.entries(EXIT).map(([name, value]) => [value, name]))
   })
 })

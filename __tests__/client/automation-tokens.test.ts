@@ -51,7 +51,9 @@ describe('automation tokens', () => {
       await client.createAutomationToken({ password: 'admin-password', name: `bot-${i}`, role: 'user' })
     const all = await client.listAutomationTokens()
     expect(all.map(t => t.name)).toEqual(Array.from({ length: 103 }, (_, i) => `bot-${i}`))
-    const pages = sim.state.requests().filter(r => r.method === 'GET' && r.path.startsWith('/automation-tokens'))
+    const pages = sim.state
+      .requests()
+      .filter(r => r.method === 'GET' && r.path.startsWith('/automation-tokens'))
     expect(pages).toHaveLength(2)
     await client.close()
   })

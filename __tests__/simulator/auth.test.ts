@@ -55,7 +55,9 @@ describe('authentication', () => {
       const reply = await call(sim, 'GET', '/tokens/self', { key: expiring.access_token })
       expect(reply.status).toBe(401)
       // The real API's words (reference §5.1), which the client classifies as expired.
-      expect((reply.json() as { msg: string }).msg).toBe(`Token ${expiring.id} expired at 2021-11-02T18:47:13Z`)
+      expect((reply.json() as { msg: string }).msg).toBe(
+        `Token ${expiring.id} expired at 2021-11-02T18:47:13Z`
+      )
       const list = (await call(sim, 'GET', '/tokens', { key: other.access_token })).json() as Array<{
         id: string
         expires_at: string
