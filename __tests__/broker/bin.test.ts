@@ -93,6 +93,28 @@ describe('the fastly-token-broker bin', () => {
     }
   })
 
+  it('mints twice in one TOTP window where Fastly refuses a reused code: the second mint uses the next window', async () => {
+    const strict = await startSimulator({ seed: 6, refuseReusedOtp: true })
+    const broker = await startBrokerProcess({
+      config: brokerConfig(issuer, strict),
+      env: {
+        FASTLY_BROKER_USERNAME: '2fa@example.com',
+        FASTLY_BROKER_PASSWORD: '2fa-password',
+        FASTLY_BROKER_TOTP_SECRET: 'JBSWY3DPEHPK3PXP'
+      }
+    })
+    try {
+      const first = await requestBrokerToken({ brokerUrl: broker.url, idToken: await issuer.idToken() })
+      const second = await requestBrokerToken({ brokerUrl: broker.url, idToken: await issuer.idToken() })
+      expect(first.id).not.toBe(second.id)
+      expect(strict.state.token(first.id)).toBeDefined()
+      expect(strict.state.token(second.id)).toBeDefined()
+    } finally {
+      expect(await broker.stop()).toBe(0)
+      await strict.close()
+    }
+  })
+
   it('on SIGTERM finishes the request in flight, then exits 0', async () => {
     const broker = await startBrokerProcess({ config: brokerConfig(issuer, sim) })
     const slow = { route: 'POST /tokens', kind: 'latency' as const, ms: 800, times: 1 }

@@ -1,6 +1,7 @@
 /**
  * The mint itself, through the module's FastlyTokensClient (username + password form, plus
- * `totp(secret)` for a 2FA account), and what each way it can fail means for the caller. The
+ * the TOTP secret for a 2FA account, from which the client makes each code), and what each way
+ * it can fail means for the caller. The
  * line that matters: whether Fastly may have minted. When it surely did not (a 429, a 4xx, a
  * connection that never opened) the caller may try again, and the ID token's jti is given back;
  * when it may have (a 5xx, a timeout, a connection lost after sending) the answer says so with a
@@ -8,7 +9,6 @@
  * revoked by value: it dies at its expires_at, at most the policy's max-expires-in.
  */
 import { FastlyTokensClient } from '../client/client.js'
-import { totp } from '../client/totp.js'
 import { TwoFactorRequiredError } from '../client/two-factor.js'
 import { FastlyApiError, RateLimitError } from '../http/errors.js'
 import { mayHaveTakenEffect } from '../http/unknown-outcome.js'
@@ -136,7 +136,9 @@ export class FastlyMinter {
           scope: order.scopes,
           ...(order.services.length > 0 ? { services: order.services } : {}),
           expiresAt: order.expiresAt,
-          ...(totpSecret === undefined ? {} : { otp: totp(totpSecret, now()) })
+          // The client makes the code and, when Fastly refuses one already used in its window
+          // (two mints in the same 30 s), tries once more with the next window's.
+          ...(totpSecret === undefined ? {} : { totpSecret })
         },
         { deadline }
       )
