@@ -8,7 +8,7 @@
  * one scenario's record.
  *
  * Every scenario ends with the same three checks, besides its own outcome:
- * - the outcome the README promises for that failure (main fails with one clear error, or post
+ * - the outcome docs/action.md promises for that failure (main fails with one clear error, or post
  *   retries, or ends with a warning carrying the status and Fastly's message, exit 0);
  * - no token minted by the scenario is alive at the end, except one the post step's warning names
  *   (with its expiry), one kept by `revoke: false`, or one the action never received (the API

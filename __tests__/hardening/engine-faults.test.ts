@@ -12,7 +12,7 @@
  *   `forbidden` when it is not the caller's to revoke);
  * - `complete` and `leftIds` agree, and the writes reported are the writes the server saw;
  * - the caller's own token is untouched, and no access token appears anywhere in the report.
- * And per scenario the outcome the README's incident section promises: transient faults are
+ * And per scenario the outcome docs/module.md's incident section promises: transient faults are
  * absorbed (everything revoked and verified), a failing list falls back to lookups, a failing bulk
  * endpoint ends in `failed`, a spent write budget ends in `left` and a second run finishes.
  */

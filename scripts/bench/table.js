@@ -1,6 +1,6 @@
 /**
  * The human-readable report: one Markdown table per scenario (so a run can be pasted into the
- * README as is), each row with our figure, the peers' and the floor's from the same run.
+ * docs/performance.md as is), each row with our figure, the peers' and the floor's from the same run.
  * Times are `median (min–max)`: the spread is the machine's noise.
  */
 import { formatCount, formatMiB, formatMs, formatRatio, formatSummary } from './stats.js'

@@ -14,8 +14,8 @@ import { revokeSelfLast, selfToRevokeLast } from './self-last.js'
 const MALFORMED_REASON = 'not a token id: expected 16 to 24 letters and digits; never sent'
 
 /**
- * Revokes many tokens by id, within the write budget, and proves it. See the README section
- * "Incident response" for the whole story; in short:
+ * Revokes many tokens by id, within the write budget, and proves it. See docs/module.md,
+ * "Incident response", for the whole story; in short:
  * 1. plan with free reads (list, then per-id lookups for what the list does not show): plan.ts;
  * 2. bulk-revoke what exists, in chunks sized to the server's learned cap, bisecting refused
  *    chunks to isolate the ids the API refuses (RevokeQueue): bulk-writes.ts;

@@ -4,7 +4,7 @@ import type { SimUserSeed } from './options.js'
 export const DEMO_CUSTOMER_ID = 'demoCustomer0000000000'
 
 /**
- * The accounts seeded when no `users` are given. Documented in the README; fake credentials for
+ * The accounts seeded when no `users` are given. Documented in docs/simulator.md; fake credentials for
  * a fake API, safe to print.
  */
 export const DEMO_ACCOUNTS: readonly Readonly<SimUserSeed>[] = Object.freeze([

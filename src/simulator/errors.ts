@@ -5,7 +5,7 @@ import type { TwoFactorShape } from './options.js'
 
 /**
  * The API's error answers. Messages are the ones seen from the real API or its official docs
- * (see the README's list of choices); `detail` explains the particular refusal and never
+ * (see the list of choices in docs/simulator.md); `detail` explains the particular refusal and never
  * contains a credential.
  */
 export const MESSAGES = {
