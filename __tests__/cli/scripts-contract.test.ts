@@ -269,6 +269,24 @@ describe('the JSON report', () => {
       await world.close()
     }
   })
+
+  it('has learnedCap for leaked values too, only when a size refusal taught it', async () => {
+    const world = await CliWorld.start({ maxBulkIds: 10 })
+    try {
+      const values = world.sim.state.addTokens(30, { user: DEMO }).map(t => t.access_token)
+      const run = async (some: string[]) =>
+        JSON.parse((await world.run(['revoke', '--json', '--value', '-'], { stdin: some.join('\n') })).stdout)
+      const capped = await run(values.slice(0, 25))
+      expect(capped).toMatchObject({ version: 1, mode: 'values', counts: { revoked: 25 } })
+      expect(capped.learnedCap).toBeGreaterThan(0)
+      expect(capped.learnedCap).toBeLessThanOrEqual(10)
+      const under = await run(values.slice(25))
+      expect(under.counts).toEqual({ revoked: 5 })
+      expect(under).not.toHaveProperty('learnedCap')
+    } finally {
+      await world.close()
+    }
+  })
 })
 
 describe('audit of a customer', () => {

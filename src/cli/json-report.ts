@@ -138,7 +138,13 @@ export function valuesJson(
       reason: o.reason
     })
   )
-  const json = base('values', run.dryRun, rows, report)
+  // A values report's learnedCap is set only when a refusal taught it.
+  const json = base(
+    'values',
+    run.dryRun,
+    rows,
+    report && { ...report, capFound: report.learnedCap !== undefined }
+  )
   if (report && report.leftPositions.length > 0) json.leftPositions = report.leftPositions
   return json
 }

@@ -202,7 +202,8 @@ async function revokeResolvedIds(
         revokeItself(index)
     }
   }
-  return report.learnedCap
+  // Only a cap the server taught by refusing a size: the size merely used tells nothing.
+  return report.capFound ? report.learnedCap : undefined
 }
 
 /** The values as positions and outcomes only (the module's first values API, kept for callers). */

@@ -33,6 +33,7 @@ export interface LeakedValuesReport {
   mode: 'bulk' | 'self'
   writes: number
   reads: number
+  /** The server's bulk cap, set only when a size refusal taught it (as RevokeReport.capFound). */
   learnedCap?: number
   /** 1-based positions of the values left for a second run: positions, never values. */
   leftPositions: number[]
