@@ -114,7 +114,10 @@ describe('markdownText', () => {
     ['line\nbreak\r\nand\u2028more', 'line\\\\nbreak\\\\r\\\\nand\\\\u2028more'],
     ['$x$', '\\$x\\$'],
     ['ends in www', 'ends in ww&#119;'],
+    ['ends in w', 'ends in &#119;'],
+    ['ends in W', 'ends in &#87;'],
     ['ends in http:', 'ends in http\\:'],
+    ['ends in http:/', 'ends in http\\:/'],
     ['not-an-id! (the reason)', 'not-an-id! (the reason)'],
     ['gha/octo-org/octo-repo/deploy-17', 'gha/octo-org/octo-repo/deploy-17']
   ])('escapes %j as %j', (input, escaped) => {
@@ -148,6 +151,32 @@ describe('markdownText', () => {
       }),
       { numRuns: 1000 }
     )
+  })
+
+  // Every way a text can end in part of `://` or `www.` with the caller's words completing it
+  // (once a random run found `:/` followed by our `//`): each split of each marker, after any
+  // text, with anything or nothing in between that the caller's own words could not add.
+  const MARKERS = ['://', 'www.', 'WWW.', 'wWw.']
+  const SPLITS = MARKERS.flatMap(marker =>
+    [...marker].slice(0, -1).map((_, cut) => [marker.slice(0, cut + 1), marker.slice(cut + 1)] as const)
+  )
+
+  it.each(SPLITS)('forms no bare link when a text ends in %j and the caller writes %j next', (head, tail) => {
+    const bareLinks = (text: string) => liveMarkup(text).filter(finding => finding.startsWith('a bare'))
+    for (const before of ['', 'x', 'http', 'ww', 'w', ':', 'https:/', '\\', 'a.b '])
+      expect(bareLinks(`${markdownText(before + head)}${tail}example`)).toEqual([])
+    fc.assert(
+      fc.property(markdownish, before => {
+        expect(bareLinks(`${markdownText(before + head)}${tail}example`)).toEqual([])
+        expect(decode(markdownText(before + head))).toBe(escapeControls(before + head))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it('the seam check finds a marker the caller completes (it can fail)', () => {
+    const bareLinks = (text: string) => liveMarkup(text).filter(finding => finding.startsWith('a bare'))
+    for (const [head, tail] of SPLITS) expect(bareLinks(`${head}${tail}example`)).not.toEqual([])
   })
 })
 

@@ -12,8 +12,8 @@
  *   `!` and `(` after them are plain), `|` (table cells), `$` (math) and `@` (e-mail autolinks);
  * - the `:` of `://` and the `.` of `www.` are escaped, so a bare URL does not become a link;
  * - a leading block marker (`#`, `-`, `+`, `=`, `1.` or `1)`, a blank) is escaped, so the text also
- *   stays plain at the start of a line, and a trailing `www` or `:` is escaped, so the caller's
- *   next character cannot complete a bare URL; line breaks cannot occur (they are shown as `\n`).
+ *   stays plain at the start of a line, and a trailing `w` or the `:` of a trailing `:` or `:/` is
+ *   escaped, so what the caller writes next cannot complete a bare URL; line breaks cannot occur (they are shown as `\n`).
  * `markdownCode` is the form for an id or a date: a code span when the text is plainly one (so it
  * looks as before), the escaped text otherwise, since nothing can be escaped inside a code span.
  */
@@ -37,9 +37,11 @@ export function markdownText(text: string): string {
       .replace(/^[#+=-]/u, '\\$&')
       .replace(/^(\d+)([.)])/u, '$1\\$2')
       .replace(/^ /u, '&#32;')
-      // And at the end: the caller's next character could complete `www.` or `://`.
-      .replace(/(ww)(w)$/iu, (_, ww: string, w: string) => `${ww}&#${w.charCodeAt(0)};`)
-      .replace(/:$/u, '\\:')
+      // And at the end: what the caller writes next could complete `www.` or `://` from any part
+      // of one (`w`, `ww`, `www`; `:`, `:/`), so a last `w` is written as an entity and the `:` of
+      // a trailing `:` or `:/` is escaped.
+      .replace(/w$/iu, w => `&#${w.charCodeAt(0)};`)
+      .replace(/:(\/?)$/u, '\\:$1')
   )
 }
 
