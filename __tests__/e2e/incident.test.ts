@@ -55,6 +55,65 @@ describe('revoke-token-ids', () => {
     }))
 })
 
+describe('revoke-token-ids with api-token itself on the list', () => {
+  it('keeps api-token (skipped-self, one warning, no write for it) unless revoke-include-self, which revokes it last', () =>
+    withSimulator({}, async sim => {
+      const admin = sim.state.addToken({ user: DEMO.user, name: 'responder', scope: 'global' })
+      const leaked = sim.state.addTokens(2, { user: DEMO.user, name: 'leaked' })
+      const ids = [leaked[0]!.id, admin.id, leaked[1]!.id].join('\n')
+      const inputs = { 'api-token': admin.access_token, 'revoke-token-ids': ids, 'api-url': sim.url }
+
+      const kept = await runStep({ step: 'main', inputs })
+      expect(kept.exitCode).toBe(0)
+      expect(JSON.parse(kept.outputs['revoked-ids']!)).toEqual([leaked[0]!.id, leaked[1]!.id])
+      expect(JSON.parse(kept.outputs['failed-ids']!)).toEqual([])
+      expect(messages(kept, 'warning')).toEqual([
+        `${admin.id} is api-token itself and was not revoked; set revoke-include-self: true to revoke it too (it goes last)`
+      ])
+      const progress = logLines(kept).filter(l => l.startsWith('… '))
+      expect(progress.at(-1)).toBe('… 3/3 ids settled: 2 revoked, 0 failed, 0 left, 1 write requests')
+      expect(new Set(progress).size).toBe(progress.length)
+      expect(logLines(kept)).toContain(
+        `${admin.id}: skipped-self — the token making the requests: not revoked unless asked (it would end this access)`
+      )
+      expect(kept.summary).toMatch(new RegExp(`\\| \`?${admin.id}\`? \\| skipped-self \\|`))
+      expect(sim.state.token(admin.id)).toBeDefined()
+      // What a write names is in its path and body (every request is made with api-token itself).
+      const names = (r: { path: string; body?: string }, id: string) => `${r.path} ${r.body ?? ''}`.includes(id)
+      const keptWrites = sim.state.requests().filter(r => r.method === 'DELETE')
+      expect(keptWrites.length).toBeGreaterThan(0)
+      expect(keptWrites.some(r => names(r, admin.id))).toBe(false)
+      assertNoLeak(kept, { 'api-token': admin.access_token })
+
+      const others = sim.state.addTokens(2, { user: DEMO.user, name: 'leaked-again' })
+      const before = sim.state.requests().length
+      const asked = await runStep({
+        step: 'main',
+        inputs: {
+          ...inputs,
+          'revoke-token-ids': [others[0]!.id, admin.id, others[1]!.id].join('\n'),
+          'revoke-include-self': 'true'
+        }
+      })
+      expect(asked.exitCode).toBe(0)
+      expect(JSON.parse(asked.outputs['revoked-ids']!).sort()).toEqual([others[0]!.id, admin.id, others[1]!.id].sort())
+      expect(messages(asked, 'warning')).toEqual([])
+      for (const t of [...others, admin]) expect(sim.state.token(t.id)).toBeUndefined()
+      // api-token goes last: every write before the one that revokes it names only the others.
+      const writes = sim.state
+        .requests()
+        .slice(before)
+        .filter(r => r.method === 'DELETE')
+            // It is revoked with DELETE /tokens/self, after the bulk write that names only the others.
+      expect(writes.map(r => r.route)).toEqual(['DELETE /tokens', 'DELETE /tokens/self'])
+      expect(names(writes[0]!, admin.id)).toBe(false)
+      expect(logLines(asked)).toContain(
+        `${admin.id}: revoked (verified gone) — the token making the requests: revoked last, with DELETE /tokens/self`
+      )
+      assertNoLeak(asked, { 'api-token': admin.access_token })
+    }))
+})
+
 describe('revoke-token-ids with the token minted in the same step', () => {
   it('mints a global token, then revokes the listed ids with it', () =>
     withSimulator({}, async sim => {

@@ -25,14 +25,18 @@ const FAILED_OUTCOMES = new Set(['not-found', 'forbidden', 'malformed', 'failed'
 
 function progressLogger(deps: StepDeps, total: number, what = 'ids') {
   let lastTenth = -1
+  let lastLine = ''
   return (p: RevokeProgress) => {
     const tenth = Math.floor((p.done / Math.max(1, total)) * 10)
     if (tenth === lastTenth && p.done !== total) return
     lastTenth = tenth
     const left = p.total - p.done + p.left
-    deps.runner.info(
-      `… ${p.done}/${p.total} ${what} settled: ${p.revoked} revoked, ${p.failed} failed, ${left} left, ${p.writes} write requests`
-    )
+    const line = `… ${p.done}/${p.total} ${what} settled: ${p.revoked} revoked, ${p.failed} failed, ${left} left, ${p.writes} write requests`
+    // The engine may report the finished state more than once (after the writes, after the
+    // verification): one line says it.
+    if (line === lastLine) return
+    lastLine = line
+    deps.runner.info(line)
   }
 }
 
