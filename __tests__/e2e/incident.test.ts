@@ -79,7 +79,8 @@ describe('revoke-token-ids with api-token itself on the list', () => {
       expect(kept.summary).toMatch(new RegExp(`\\| \`?${admin.id}\`? \\| skipped-self \\|`))
       expect(sim.state.token(admin.id)).toBeDefined()
       // What a write names is in its path and body (every request is made with api-token itself).
-      const names = (r: { path: string; body?: string }, id: string) => `${r.path} ${r.body ?? ''}`.includes(id)
+      const names = (r: { path: string; body?: string }, id: string) =>
+        `${r.path} ${r.body ?? ''}`.includes(id)
       const keptWrites = sim.state.requests().filter(r => r.method === 'DELETE')
       expect(keptWrites.length).toBeGreaterThan(0)
       expect(keptWrites.some(r => names(r, admin.id))).toBe(false)
@@ -96,7 +97,9 @@ describe('revoke-token-ids with api-token itself on the list', () => {
         }
       })
       expect(asked.exitCode).toBe(0)
-      expect(JSON.parse(asked.outputs['revoked-ids']!).sort()).toEqual([others[0]!.id, admin.id, others[1]!.id].sort())
+      expect(JSON.parse(asked.outputs['revoked-ids']!).sort()).toEqual(
+        [others[0]!.id, admin.id, others[1]!.id].sort()
+      )
       expect(messages(asked, 'warning')).toEqual([])
       for (const t of [...others, admin]) expect(sim.state.token(t.id)).toBeUndefined()
       // api-token goes last: every write before the one that revokes it names only the others.
@@ -104,7 +107,7 @@ describe('revoke-token-ids with api-token itself on the list', () => {
         .requests()
         .slice(before)
         .filter(r => r.method === 'DELETE')
-            // It is revoked with DELETE /tokens/self, after the bulk write that names only the others.
+      // It is revoked with DELETE /tokens/self, after the bulk write that names only the others.
       expect(writes.map(r => r.route)).toEqual(['DELETE /tokens', 'DELETE /tokens/self'])
       expect(names(writes[0]!, admin.id)).toBe(false)
       expect(logLines(asked)).toContain(

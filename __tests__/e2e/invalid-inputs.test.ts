@@ -3,6 +3,10 @@
  * zero requests in the simulator's log, and no secret anywhere.
  */
 import { describe, it, expect } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { DEMO, assertNoLeak, messages, runStep, withSimulator } from './harness.js'
 
 const SECRETS = { password: 'Pa55%word\\n', otp: '987654', 'api-token': 'apiTokenSecret_0123456789abcdefgh' }
@@ -95,6 +99,52 @@ describe('a leaked value pasted into revoke-token-ids, in any wrapping', () => {
       const masked = main.commands.slice(0, firstLine).filter(c => c.command === 'add-mask')
       expect(masked.map(c => c.message)).toContain(V)
       assertNoLeak(main, { ...SECRETS, value: V })
+    })
+  )
+})
+
+describe('revoke-token-ids-file that is not a readable file of ids', () => {
+  // Each is made in a workspace of its own and named as the step reads it (relative to the
+  // workspace, or absolute); the step must neither block on it nor read it whole.
+  const KINDS: Array<[string, (workspace: string) => string, string]> = [
+    [
+      'a FIFO nobody writes to',
+      ws => (execFileSync('mkfifo', [join(ws, 'ids.txt')]), 'ids.txt'),
+      'a pipe (FIFO)'
+    ],
+    ['a directory', ws => (mkdirSync(join(ws, 'ids')), 'ids'), 'a directory'],
+    ['a device', () => '/dev/zero', 'a device'],
+    [
+      'a file over the size cap',
+      ws => {
+        writeFileSync(join(ws, 'ids.txt'), '')
+        truncateSync(join(ws, 'ids.txt'), 9 * 1024 * 1024)
+        return 'ids.txt'
+      },
+      'over the 8.0 MiB'
+    ]
+  ]
+  it.each(KINDS)('%s: one error naming the input and the kind, before any request', (_label, make, kind) =>
+    withSimulator({}, async sim => {
+      const workspace = mkdtempSync(join(tmpdir(), 'workspace-'))
+      try {
+        const path = make(workspace)
+        const main = await runStep({
+          step: 'main',
+          inputs: { 'api-url': sim.url, 'api-token': SECRETS['api-token'], 'revoke-token-ids-file': path },
+          cwd: workspace
+        })
+        expect(main.exitCode).toBe(1)
+        const errors = messages(main, 'error')
+        expect(errors).toHaveLength(1)
+        expect(errors[0]).toContain('input "revoke-token-ids-file"')
+        expect(errors[0]).toContain(kind)
+        expect(errors[0]).toMatch(/No request was sent\.$/)
+        expect(sim.state.requests()).toEqual([])
+        assertNoLeak(main, SECRETS)
+      } finally {
+        rmSync(workspace, { recursive: true, force: true })
+      }
     })
   )
 })
