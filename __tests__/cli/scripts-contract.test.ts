@@ -287,6 +287,35 @@ describe('the JSON report', () => {
       await world.close()
     }
   })
+
+  it('a dry run of leaked values reads each one and plans it: dryRun true, would-revoke, no write', async () => {
+    const world = await CliWorld.start()
+    try {
+      const live = world.sim.state.addTokens(3, { user: DEMO, name: 'leaked' })
+      const gone = world.sim.state.addToken({ user: DEMO, name: 'gone' })
+      world.sim.state.revokeToken(gone.id)
+      const stdin = [...live, gone].map(t => t.access_token).join('\n')
+      const json = await world.run(['revoke', '--json', '--dry-run', '--value', '-'], { stdin })
+      expect(json.code).toBe(0)
+      const report = JSON.parse(json.stdout)
+      expect(report).toMatchObject({
+        version: 1,
+        mode: 'values',
+        dryRun: true,
+        counts: { 'would-revoke': 3, 'already-gone': 1 }
+      })
+      const plain = await world.run(['revoke', '--dry-run', '--value', '-'], { stdin })
+      expect(plain.code).toBe(0)
+      expect(plain.stderr).toContain('dry run: 4 value(s) each read with itself (free); no write is sent')
+      for (const t of live) expect(plain.stdout).toMatch(new RegExp(`${t.id}\\s+leaked-\\d+\\s+would-revoke`))
+      expect(world.sim.state.requests().filter(r => r.method !== 'GET')).toEqual([])
+      for (const t of live) expect(world.sim.state.token(t.id)).toBeDefined()
+      for (const out of [json.stdout, json.stderr, plain.stdout, plain.stderr])
+        for (const t of live) expect(out).not.toContain(t.access_token)
+    } finally {
+      await world.close()
+    }
+  })
 })
 
 describe('audit of a customer', () => {

@@ -172,6 +172,49 @@ describe('revoke-token-values', () => {
       assertNoLeak(main, { live: live!.access_token, revoked: revoked!.access_token, unknown: unknownValue })
     }))
 
+  it('plans with dry-run: each value read (free), would-revoke with its token, no write, nothing revoked', () =>
+    withSimulator({}, async sim => {
+      const admin = sim.state.addToken({ user: DEMO.user, name: 'responder', scope: 'global' })
+      const [live, revoked] = sim.state.addTokens(2, { user: DEMO.user, name: 'leaked-ci' })
+      sim.state.revokeToken(revoked!.id)
+      const values = [live!.access_token, revoked!.access_token]
+      for (const withAdmin of [true, false]) {
+        const before = sim.state.requests().length
+        const main = await runStep({
+          step: 'main',
+          inputs: {
+            ...(withAdmin ? { 'api-token': admin.access_token } : {}),
+            'revoke-token-values': values.join('\n'),
+            'dry-run': 'true',
+            'api-url': sim.url
+          }
+        })
+        expect(main.exitCode).toBe(0)
+        expect(
+          sim.state
+            .requests()
+            .slice(before)
+            .filter(r => r.method !== 'GET')
+        ).toEqual([])
+        expect(sim.state.token(live!.id)).toBeDefined()
+        expect(JSON.parse(main.outputs['revoked-ids']!)).toEqual([])
+        const outcomes = JSON.parse(main.outputs['value-outcomes']!)
+        expect(outcomes.map((o: { outcome: string }) => o.outcome)).toEqual(['would-revoke', 'already-gone'])
+        expect(outcomes[0]['token-id']).toBe(live!.id)
+        expect(outcomes[0].reason).toMatch(
+          withAdmin ? /revoked in bulk with the admin token/ : /revoke itself/
+        )
+        expect(main.summary).toContain(
+          '### Leaked values (dry run): 1 would be revoked, 1 already gone, 0 neither'
+        )
+        assertNoLeak(main, {
+          live: live!.access_token,
+          revoked: revoked!.access_token,
+          admin: admin.access_token
+        })
+      }
+    }))
+
   it('strips pasted wrappings (the cleaned value masked first), and calls a mangled value malformed, never gone', () =>
     withSimulator({}, async sim => {
       const [a, b, c] = sim.state.addTokens(3, { user: DEMO.user, name: 'pasted' })

@@ -133,3 +133,61 @@ describe('without an admin token, on the owners’ own budgets', () => {
     expect(w.slept.length).toBeGreaterThan(0)
   })
 })
+
+describe('a dry run', () => {
+  // With an admin that is a superuser (bulk plan), one that is not (others' values would revoke
+  // themselves), and none (every value would revoke itself): the same reads, never a write.
+  const CALLERS = [
+    ['a superuser admin token', { user: ADMIN }, true],
+    ['an admin token of a plain user', undefined, true],
+    ['no admin token', { user: ADMIN }, false]
+  ] as const
+  it.each(CALLERS)(
+    'with %s: reads each value, plans it, writes nothing',
+    async (_label, caller, withAdmin) => {
+      world = await startWorld({}, caller)
+      const w = world
+      const own = w.sim.state.addTokens(2, { user: DEMO, name: 'mine' })
+      const others = leakedTokens(w, 2, 2)
+      const gone = w.sim.state.addToken({ user: DEMO, name: 'gone' })
+      w.sim.state.revokeToken(gone.id)
+      const live = [...own, ...others]
+      const before = w.sim.state.requests().length
+      const report = await revokeValues(
+        w.client,
+        [...live.map(t => t.access_token), gone.access_token, 'not a token value'],
+        { ...(withAdmin ? { admin: w.client } : {}), dryRun: true }
+      )
+      expect(report.dryRun).toBe(true)
+      expect(report.writes).toBe(0)
+      expect(writesLogged(w.sim)).toBe(0)
+      expect(
+        w.sim.state
+          .requests()
+          .slice(before)
+          .every(r => r.method === 'GET')
+      ).toBe(true)
+      expect(live.filter(t => !alive(w, t.id))).toEqual([])
+      live.forEach((t, i) => {
+        expect(report.outcomes[i]).toMatchObject({
+          index: i,
+          tokenId: t.id,
+          name: t.name,
+          outcome: 'would-revoke'
+        })
+        expect(report.outcomes[i]!.reason).toMatch(/would (be revoked in bulk|revoke itself)/)
+      })
+      expect(report.outcomes[live.length]).toMatchObject({ outcome: 'already-gone' })
+      expect(report.outcomes[live.length + 1]).toMatchObject({ outcome: 'malformed' })
+      expect(report.leftPositions).toEqual([])
+      // Who would pay: without an admin token each value its owner; with one, the admin in bulk
+      // unless it may not revoke another user's token.
+      const itself = report.outcomes.filter(o => /revoke itself/.test(o.reason ?? '')).map(o => o.tokenId)
+      if (!withAdmin) expect(itself).toEqual(live.map(t => t.id))
+      else if (caller === undefined) expect(itself).toEqual(others.map(t => t.id))
+      else expect(itself).toEqual([])
+      const text = JSON.stringify(report)
+      for (const t of live) expect(text).not.toContain(t.access_token)
+    }
+  )
+})

@@ -19,6 +19,8 @@ import { markdownTable, summarySection } from './summary.js'
 
 /** Value outcomes that need nothing more: the value no longer works (proven). */
 const VALUE_DONE = new Set(['revoked', 'already-gone'])
+/** Value outcomes that do not fail the step: done, a dry run's plan, or api-token kept (as for ids). */
+const VALUE_NOT_FAILED = new Set([...VALUE_DONE, 'would-revoke', 'skipped-self'])
 
 /** Outcomes that mean "this id could not be revoked"; the step fails when any is present. */
 const FAILED_OUTCOMES = new Set(['not-found', 'forbidden', 'malformed', 'failed', 'left'])
@@ -129,73 +131,74 @@ export async function revokeIdsAndValues(
   }
 
   if (config.revokeValues.length > 0) {
-    if (config.dryRun) {
-      runner.info(
-        `Dry run: ${config.revokeValues.length} leaked value(s) would be read and revoked; nothing sent`
-      )
-    } else {
-      const how = idClient
+    const how = config.dryRun
+      ? 'each read with itself (free), no write sent'
+      : idClient
         ? 'each read with itself, then their tokens revoked in bulk with the API token'
         : 'each revoking itself'
-      runner.startGroup(`Revoking ${config.revokeValues.length} leaked token value(s): ${how}`)
-      let valueOutcomes: LeakedValueOutcome[]
-      try {
-        const report = await revokeValues(base, config.revokeValues, {
-          ...(idClient ? { admin: idClient } : {}),
-          ...(config.customerId ? { customerId: config.customerId } : {}),
-          deadline: deps.now() + MAIN_DEADLINE_MS,
-          includeSelf: config.includeSelf,
-          onNote: note => runner.warning(logText(note), { title: 'Leaked values' }),
-          onProgress: progressLogger(deps, config.revokeValues.length, 'values')
-        })
-        valueOutcomes = report.outcomes
-        warnSkippedSelf(runner, valueOutcomes)
-        runner.info(
-          `${report.writes} write and ${report.reads} read request(s)${report.learnedCap ? `, bulk size ${report.learnedCap}` : ''}` +
-            (report.leftPositions.length > 0
-              ? `; value(s) #${report.leftPositions.join(', #')} left for a second run (the write budget or deadline ran out)`
-              : '')
-        )
-        if (report.stoppedBy) runner.error(logText(report.stoppedBy), { title: 'Not the Fastly API' })
-      } catch (error) {
-        // The run could not start: the endpoint is not the API, or the API token was refused.
-        const reason = describeFailure(error)
-        runner.error(logText(reason), { title: 'Leaked values not revoked' })
-        valueOutcomes = config.revokeValues.map((_, index) => ({ index, outcome: 'failed', reason }))
-      } finally {
-        runner.endGroup()
-      }
-      const rows: string[][] = []
-      for (const v of valueOutcomes) {
-        const label = `value #${v.index + 1}`
-        const who = v.tokenId ? ` (token ${logText(v.tokenId)}${v.name ? `, "${logText(v.name)}"` : ''})` : ''
-        runner.info(`${label}${who}: ${v.outcome}${v.reason ? ` — ${logText(v.reason)}` : ''}`)
-        rows.push([label, v.tokenId ?? '', v.name ?? '', v.outcome, v.reason ?? ''])
-        if (v.outcome === 'revoked' && v.tokenId) revokedIds.push(v.tokenId)
-        if (!VALUE_DONE.has(v.outcome)) {
-          failedCount += 1
-          if (v.tokenId) failedIds.push(v.tokenId)
-        }
-      }
-      runner.setOutput(
-        'value-outcomes',
-        JSON.stringify(
-          valueOutcomes.map(v => ({
-            index: v.index + 1,
-            'token-id': v.tokenId ?? null,
-            outcome: v.outcome,
-            reason: v.reason ?? null
-          }))
-        )
+    const mode = config.dryRun ? 'Planning (dry run, no writes) the revocation of' : 'Revoking'
+    runner.startGroup(`${mode} ${config.revokeValues.length} leaked token value(s): ${how}`)
+    let valueOutcomes: LeakedValueOutcome[]
+    try {
+      const report = await revokeValues(base, config.revokeValues, {
+        ...(idClient ? { admin: idClient } : {}),
+        ...(config.customerId ? { customerId: config.customerId } : {}),
+        deadline: deps.now() + MAIN_DEADLINE_MS,
+        includeSelf: config.includeSelf,
+        dryRun: config.dryRun,
+        onNote: note => runner.warning(logText(note), { title: 'Leaked values' }),
+        onProgress: progressLogger(deps, config.revokeValues.length, 'values')
+      })
+      valueOutcomes = report.outcomes
+      warnSkippedSelf(runner, valueOutcomes)
+      runner.info(
+        `${report.writes} write and ${report.reads} read request(s)${report.learnedCap ? `, bulk size ${report.learnedCap}` : ''}` +
+          (report.leftPositions.length > 0
+            ? `; value(s) #${report.leftPositions.join(', #')} left for a second run (the write budget or deadline ran out)`
+            : '')
       )
-      const done = valueOutcomes.filter(v => VALUE_DONE.has(v.outcome)).length
-      summary.push(
-        summarySection(
-          `Leaked values: ${done} revoked or already gone, ${valueOutcomes.length - done} not`,
-          markdownTable(['Value', 'Token id', 'Name', 'Outcome', 'Reason'], rows)
-        )
-      )
+      if (report.stoppedBy) runner.error(logText(report.stoppedBy), { title: 'Not the Fastly API' })
+    } catch (error) {
+      // The run could not start: the endpoint is not the API, or the API token was refused.
+      const reason = describeFailure(error)
+      runner.error(logText(reason), { title: 'Leaked values not revoked' })
+      valueOutcomes = config.revokeValues.map((_, index) => ({ index, outcome: 'failed', reason }))
+    } finally {
+      runner.endGroup()
     }
+    const rows: string[][] = []
+    for (const v of valueOutcomes) {
+      const label = `value #${v.index + 1}`
+      const who = v.tokenId ? ` (token ${logText(v.tokenId)}${v.name ? `, "${logText(v.name)}"` : ''})` : ''
+      runner.info(`${label}${who}: ${v.outcome}${v.reason ? ` — ${logText(v.reason)}` : ''}`)
+      rows.push([label, v.tokenId ?? '', v.name ?? '', v.outcome, v.reason ?? ''])
+      if (v.outcome === 'revoked' && v.tokenId) revokedIds.push(v.tokenId)
+      if (!VALUE_NOT_FAILED.has(v.outcome)) {
+        failedCount += 1
+        if (v.tokenId) failedIds.push(v.tokenId)
+      }
+    }
+    runner.setOutput(
+      'value-outcomes',
+      JSON.stringify(
+        valueOutcomes.map(v => ({
+          index: v.index + 1,
+          'token-id': v.tokenId ?? null,
+          outcome: v.outcome,
+          reason: v.reason ?? null
+        }))
+      )
+    )
+    const done = valueOutcomes.filter(v => VALUE_DONE.has(v.outcome)).length
+    const planned = valueOutcomes.filter(v => v.outcome === 'would-revoke').length
+    summary.push(
+      summarySection(
+        config.dryRun
+          ? `Leaked values (dry run): ${planned} would be revoked, ${done} already gone, ${valueOutcomes.length - done - planned} neither`
+          : `Leaked values: ${done} revoked or already gone, ${valueOutcomes.length - done} not`,
+        markdownTable(['Value', 'Token id', 'Name', 'Outcome', 'Reason'], rows)
+      )
+    )
   }
 
   runner.setOutput('revoked-ids', JSON.stringify(revokedIds))

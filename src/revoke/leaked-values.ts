@@ -25,6 +25,9 @@ export type { LeakedValueOutcome, LeakedValuesReport } from './value-ledger.js'
  *    is no superuser) fall through to step 4.
  * 4. Otherwise each value revokes itself (DELETE /tokens/self), paid from its owner's budget.
  *
+ * A dry run (`dryRun`) makes the reads of steps 2 and 3 (free) and no write: each value still
+ * live is 'would-revoke', with the token its read named and how it would be revoked.
+ *
  * A value never appears in an outcome, a reason, a note or an error: values are named by position.
  */
 
@@ -43,6 +46,7 @@ export interface RevokeLeakedValuesOptions extends Pick<
   | 'lookupConcurrency'
   | 'trustNamedIds'
   | 'includeSelf'
+  | 'dryRun'
 > {
   /** A client with an admin token (scope global): resolve with reads, revoke the ids in bulk. */
   admin?: FastlyTokensClient
@@ -83,7 +87,7 @@ export async function revokeValues(
   const call = { deadline: options.deadline, signal: options.signal }
   const finish = (mode: LeakedValuesReport['mode'], cap?: number) => {
     ledger.progress()
-    return ledger.report(values.length, i => firstOf[i]!, mode, cap)
+    return ledger.report(values.length, i => firstOf[i]!, mode, cap, options.dryRun)
   }
   if (usable.size === 0) return finish(options.admin ? 'bulk' : 'self')
 
@@ -129,7 +133,9 @@ export async function revokeValues(
       })
     )
   }
-  if (selfTargets.length > 0) {
+  if (selfTargets.length > 0 && options.dryRun) {
+    for (const target of selfTargets) ledger.settle(target.index, wouldRevokeItself(target.read))
+  } else if (selfTargets.length > 0) {
     const now = options.now ?? Date.now
     const sleep = options.sleep ?? timerSleep(options.signal)
     await revokeValuesThemselves(
@@ -189,6 +195,13 @@ async function revokeResolvedIds(
           reason: `its own read named token ${logText(o.id)}, which the API no longer knows (${o.reason ?? 'HTTP 404'})`
         })
         break
+      case 'would-revoke':
+        ledger.settle(index, {
+          ...known,
+          outcome: 'would-revoke',
+          reason: `it would be revoked in bulk with the admin token; its own read named this token, and the plan says: ${o.reason ?? 'planned'}`
+        })
+        break
       case 'left':
       case 'failed':
       case 'skipped-self':
@@ -204,6 +217,23 @@ async function revokeResolvedIds(
   }
   // Only a cap the server taught by refusing a size: the size merely used tells nothing.
   return report.capFound ? report.learnedCap : undefined
+}
+
+/** A dry run's plan for a value that would revoke itself: what its read established. */
+function wouldRevokeItself(read: ValueRead | undefined): Omit<LeakedValueOutcome, 'index'> {
+  const how = "it would revoke itself with DELETE /tokens/self (one write from its owner's budget)"
+  if (read?.kind === 'token') {
+    const { id, name, user_id } = read.token
+    return {
+      tokenId: id,
+      name,
+      userId: user_id,
+      outcome: 'would-revoke',
+      reason: `live (its own read); ${how}`
+    }
+  }
+  const found = read?.reason ?? 'not read'
+  return { outcome: 'would-revoke', reason: `not established (${found}); ${how}, and the write would decide` }
 }
 
 /** The values as positions and outcomes only (the module's first values API, kept for callers). */

@@ -16,8 +16,9 @@ export interface LeakedValueOutcome {
    * longer knows a value of token shape. malformed: not a token value (after stripping pasted
    * quotes, `KEY=`, `Bearer ` and the like), or one of another shape the API does not know; never
    * reported gone. left: not attempted (the write budget, the deadline or a signal); rerun.
+   * would-revoke: a dry run's plan (the reads were made, no write): the reason says what they found.
    */
-  outcome: 'revoked' | 'already-gone' | 'malformed' | 'failed' | 'left' | 'skipped-self'
+  outcome: 'revoked' | 'already-gone' | 'malformed' | 'failed' | 'left' | 'skipped-self' | 'would-revoke'
   /** For 'revoked': true when the value no longer authenticates afterwards (or the list no longer shows its id). */
   verified?: boolean
   reason?: string
@@ -41,6 +42,8 @@ export interface LeakedValuesReport {
   notes?: string[]
   /** The one line an answer that was not the API's stopped the run with (see endpoint-proof.ts). */
   stoppedBy?: string
+  /** A dry run: the values were read, nothing was written (outcomes 'would-revoke'). */
+  dryRun?: true
 }
 
 type Settled = Omit<LeakedValueOutcome, 'index'>
@@ -88,7 +91,8 @@ export class ValueLedger {
       done += 1
       if (o.outcome === 'revoked') revoked += 1
       else if (o.outcome === 'left') left += 1
-      else if (o.outcome !== 'already-gone' && o.outcome !== 'skipped-self') failed += 1
+      else if (o.outcome !== 'already-gone' && o.outcome !== 'skipped-self' && o.outcome !== 'would-revoke')
+        failed += 1
     }
     const p: RevokeProgress = {
       done: done + (extra?.done ?? 0),
@@ -107,7 +111,8 @@ export class ValueLedger {
     count: number,
     firstOf: (index: number) => number,
     mode: LeakedValuesReport['mode'],
-    learnedCap?: number
+    learnedCap?: number,
+    dryRun?: boolean
   ): LeakedValuesReport {
     const outcomes: LeakedValueOutcome[] = []
     for (let index = 0; index < count; index++) {
@@ -135,6 +140,7 @@ export class ValueLedger {
     if (learnedCap !== undefined) r.learnedCap = learnedCap
     if (this.notes.length > 0) r.notes = [...this.notes]
     if (this.stoppedBy !== undefined) r.stoppedBy = this.stoppedBy
+    if (dryRun === true) r.dryRun = true
     return r
   }
 }

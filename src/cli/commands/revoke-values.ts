@@ -62,12 +62,14 @@ export async function runRevokeValues(
   const hasAdmin = (ctx.io.env.FASTLY_API_TOKEN ?? '').trim() !== ''
   const admin = hasAdmin ? ctx.client({ needsToken: true }) : undefined
   ctx.note(
-    admin
-      ? `${values.length} value(s): each read with itself (free), then the tokens revoked in bulk with FASTLY_API_TOKEN`
-      : `${values.length} value(s): each revokes itself (no FASTLY_API_TOKEN: one write per value, from its owner's budget)`
+    options.dryRun
+      ? `dry run: ${values.length} value(s) each read with itself (free); no write is sent`
+      : admin
+        ? `${values.length} value(s): each read with itself (free), then the tokens revoked in bulk with FASTLY_API_TOKEN`
+        : `${values.length} value(s): each revokes itself (no FASTLY_API_TOKEN: one write per value, from its owner's budget)`
   )
   const interrupt = watchInterrupts(ctx)
-  const progress = ctx.progress('revoking values')
+  const progress = ctx.progress(options.dryRun ? 'planning values' : 'revoking values')
   let report: LeakedValuesReport
   try {
     report = await revokeValues(base, values, {

@@ -63,7 +63,7 @@ function printValueOutcomes(
   outcomes: LeakedValueOutcome[],
   report?: LeakedValuesReport
 ): number {
-  if (ctx.flags.json) ctx.printJson(valuesJson(outcomes, { dryRun: false }, report))
+  if (ctx.flags.json) ctx.printJson(valuesJson(outcomes, { dryRun: report?.dryRun === true }, report))
   else {
     ctx.print(
       formatTable(
@@ -126,10 +126,6 @@ export const revokeCommand: Command = {
         ctx.note(
           'note: a value given as an argument lands in the shell history; --value - reads stdin instead'
         )
-      }
-      if (values['dry-run'] === true) {
-        ctx.note(`dry run: ${leaked.length} value(s) would each be read and revoked; nothing sent`)
-        return EXIT.ok
       }
       return runRevokeValues(ctx, values, leaked, printValueOutcomes)
     }
