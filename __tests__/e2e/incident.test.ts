@@ -215,6 +215,29 @@ describe('revoke-token-values', () => {
       }
     }))
 
+  it('keeps api-token when its own value is on the list: skipped-self and a warning, as for ids, not a failure', () =>
+    withSimulator({}, async sim => {
+      const admin = sim.state.addToken({ user: DEMO.user, name: 'responder', scope: 'global' })
+      const [live] = sim.state.addTokens(1, { user: DEMO.user, name: 'leaked-ci' })
+      const main = await runStep({
+        step: 'main',
+        inputs: {
+          'api-token': admin.access_token,
+          'revoke-token-values': [live!.access_token, admin.access_token].join('\n'),
+          'api-url': sim.url
+        }
+      })
+      expect(main.exitCode).toBe(0)
+      const outcomes = JSON.parse(main.outputs['value-outcomes']!)
+      expect(outcomes.map((o: { outcome: string }) => o.outcome)).toEqual(['revoked', 'skipped-self'])
+      expect(messages(main, 'warning')).toEqual([
+        `${admin.id} is api-token itself and was not revoked; set revoke-include-self: true to revoke it too (it goes last)`
+      ])
+      expect(sim.state.token(admin.id)).toBeDefined()
+      expect(sim.state.token(live!.id)).toBeUndefined()
+      assertNoLeak(main, { live: live!.access_token, admin: admin.access_token })
+    }))
+
   it('strips pasted wrappings (the cleaned value masked first), and calls a mangled value malformed, never gone', () =>
     withSimulator({}, async sim => {
       const [a, b, c] = sim.state.addTokens(3, { user: DEMO.user, name: 'pasted' })
